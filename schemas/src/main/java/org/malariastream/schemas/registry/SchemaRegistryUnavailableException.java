@@ -1,0 +1,19 @@
+package org.malariastream.schemas.registry;
+
+/** No registry answered (refused, timed out, or a 5xx): retry once it is back. */
+public class SchemaRegistryUnavailableException extends SchemaRegistryException {
+    private static final long serialVersionUID = 1L;
+
+    public SchemaRegistryUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    public SchemaRegistryUnavailableException(String message, int httpStatus) {
+        super(message, httpStatus, -1);
+    }
+
+    @Override
+    public boolean isRetryable() {
+        return true;
+    }
+}
