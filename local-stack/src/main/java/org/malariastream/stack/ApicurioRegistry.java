@@ -45,6 +45,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         ApicurioDistribution dist = ApicurioDistribution.locate();
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
+        cmd.add(StackManager.COMPONENT_PROPERTY + "registry");
         cmd.add("-Xmx320m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Dquarkus.http.host=127.0.0.1");
