@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 import org.malariastream.common.KafkaConnectionOptions;
+import org.malariastream.ingest.cli.IngestCommand;
+import org.malariastream.metrics.cli.MetricsCommand;
 import org.malariastream.stack.StackManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +20,8 @@ import picocli.CommandLine.IVersionProvider;
         usageHelpAutoWidth = true,
         description = "malaria-stream: classify thin-blood-smear cell images as they stream out of slide scanners,"
                 + " and report live model quality and per-slide parasitaemia.",
-        subcommands = {StackCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {StackCommand.class, TopicsCommand.class, IngestCommand.class, MetricsCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
         footerHeading = "%nAlso:%n",
         footer = {"  ./malaria test [MAVEN ARGS]   run the whole test suite (mvn verify)",
             "",

@@ -1,0 +1,222 @@
+package org.malariastream.metrics.slides;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.malariastream.avro.CompletionReason;
+import org.malariastream.avro.SlideResult;
+import org.malariastream.avro.SlideStatus;
+import org.malariastream.metrics.cells.CellState;
+
+/**
+ * The running tally of one slide. Counters move by whole cells: a cell's old state is subtracted and its new
+ * state added, so the tally always equals a count over the slide's current cells.
+ */
+public final class SlideState {
+    private final String slideId;
+    private String scannerId;
+    private String patientRef;
+    private String modelName = "";
+    private String modelVersion = "";
+    private Integer expectedCellCount;
+    private long classified;
+    private long predictedParasitized;
+    private long labelled;
+    private long labelledParasitized;
+    /** Cells with both a prediction and a label: the parasitaemia error is measured on these alone. */
+    private long joined;
+    private long joinedPredictedParasitized;
+    private long joinedLabelledParasitized;
+    private Long firstCapturedAt;
+    /** Wall-clock time of the last change, for the idle timeout. */
+    private long lastActivityAt;
+    private SlideStatus status = SlideStatus.IN_PROGRESS;
+    private CompletionReason completionReason;
+
+    public SlideState(String slideId) {
+        this.slideId = slideId;
+    }
+
+    /** Adds (+1) or removes (-1) one cell's contribution. */
+    public void apply(CellState cell, int sign) {
+        if (cell == null) {
+            return;
+        }
+        CellState.Prediction p = cell.prediction();
+        if (p != null) {
+            classified += sign;
+            if (p.parasitized()) {
+                predictedParasitized += sign;
+            }
+        }
+        if (cell.label() != null) {
+            labelled += sign;
+            if (cell.label()) {
+                labelledParasitized += sign;
+            }
+        }
+        if (cell.isJoined()) {
+            joined += sign;
+            if (p.parasitized()) {
+                joinedPredictedParasitized += sign;
+            }
+            if (cell.label()) {
+                joinedLabelledParasitized += sign;
+            }
+        }
+    }
+
+    /** Takes the slide's descriptive fields from its latest prediction. */
+    public void describe(CellState.Prediction p) {
+        scannerId = p.scannerId();
+        if (p.patientRef() != null) {
+            patientRef = p.patientRef();
+        }
+        modelName = p.modelName();
+        modelVersion = p.modelVersion();
+        if (p.expectedCellCount() != null) {
+            expectedCellCount = p.expectedCellCount();
+        }
+        if (firstCapturedAt == null || p.capturedAt() < firstCapturedAt) {
+            firstCapturedAt = p.capturedAt();
+        }
+    }
+
+    public void touch(long wallClockMs) {
+        lastActivityAt = wallClockMs;
+    }
+
+    /** Whether the scanner's announced cell count has been classified. */
+    public boolean expectedCountReached() {
+        return expectedCellCount != null && expectedCellCount > 0 && classified >= expectedCellCount;
+    }
+
+    public void complete(CompletionReason reason) {
+        status = SlideStatus.COMPLETE;
+        completionReason = reason;
+    }
+
+    public boolean isComplete() {
+        return status == SlideStatus.COMPLETE;
+    }
+
+    public String slideId() {
+        return slideId;
+    }
+
+    public long classified() {
+        return classified;
+    }
+
+    public long lastActivityAt() {
+        return lastActivityAt;
+    }
+
+    /** The published form: parasitaemia in percent with its 95% Wilson interval. */
+    public SlideResult toResult(long updatedAt) {
+        Wilson.Interval ci = Wilson.interval95(predictedParasitized, classified);
+        return SlideResult.newBuilder()
+                .setSlideId(slideId)
+                .setScannerId(scannerId)
+                .setPatientRef(patientRef)
+                .setModelName(modelName)
+                .setModelVersion(modelVersion)
+                .setStatus(status)
+                .setCompletionReason(completionReason)
+                .setExpectedCellCount(expectedCellCount)
+                .setCellsClassified(classified)
+                .setCellsPredictedParasitized(predictedParasitized)
+                .setParasitaemiaPct(percent(predictedParasitized, classified))
+                .setParasitaemiaCiLowPct(100 * ci.low())
+                .setParasitaemiaCiHighPct(100 * ci.high())
+                .setLabelledCells(labelled)
+                .setLabelledParasitized(labelledParasitized)
+                .setLabelledParasitaemiaPct(labelled == 0 ? null : percent(labelledParasitized, labelled))
+                .setParasitaemiaErrorPp(joined == 0 ? null
+                        : percent(joinedPredictedParasitized, joined) - percent(joinedLabelledParasitized, joined))
+                .setFirstCapturedAt(firstCapturedAt == null ? null : java.time.Instant.ofEpochMilli(firstCapturedAt))
+                .setUpdatedAt(java.time.Instant.ofEpochMilli(updatedAt))
+                .build();
+    }
+
+    private static double percent(long part, long whole) {
+        return whole == 0 ? 0.0 : 100.0 * part / whole;
+    }
+
+    // --- binary form for the state store: written once per input record, so a flat ByteBuffer layout ---
+
+    private static final byte FORMAT = 1;
+
+    public byte[] toBytes() {
+        byte[][] strings = {utf8(slideId), utf8(scannerId), utf8(patientRef), utf8(modelName), utf8(modelVersion)};
+        int size = 1 + 4 + 9 * 8 + 2;
+        for (byte[] b : strings) {
+            size += 4 + (b == null ? 0 : b.length);
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(FORMAT);
+        for (byte[] b : strings) {
+            if (b == null) {
+                out.putInt(-1);
+            } else {
+                out.putInt(b.length).put(b);
+            }
+        }
+        out.putInt(expectedCellCount == null ? -1 : expectedCellCount);
+        out.putLong(classified).putLong(predictedParasitized).putLong(labelled).putLong(labelledParasitized)
+                .putLong(joined).putLong(joinedPredictedParasitized).putLong(joinedLabelledParasitized)
+                .putLong(firstCapturedAt == null ? Long.MIN_VALUE : firstCapturedAt).putLong(lastActivityAt);
+        out.put((byte) status.ordinal());
+        out.put((byte) (completionReason == null ? -1 : completionReason.ordinal()));
+        return out.array();
+    }
+
+    public static SlideState fromBytes(byte[] data) {
+        ByteBuffer in = ByteBuffer.wrap(data);
+        byte format = in.get();
+        if (format != FORMAT) {
+            throw new IllegalArgumentException("unknown slide state format " + format);
+        }
+        SlideState s = new SlideState(string(in));
+        s.scannerId = string(in);
+        s.patientRef = string(in);
+        s.modelName = string(in);
+        s.modelVersion = string(in);
+        int expected = in.getInt();
+        s.expectedCellCount = expected < 0 ? null : expected;
+        s.classified = in.getLong();
+        s.predictedParasitized = in.getLong();
+        s.labelled = in.getLong();
+        s.labelledParasitized = in.getLong();
+        s.joined = in.getLong();
+        s.joinedPredictedParasitized = in.getLong();
+        s.joinedLabelledParasitized = in.getLong();
+        long first = in.getLong();
+        s.firstCapturedAt = first == Long.MIN_VALUE ? null : first;
+        s.lastActivityAt = in.getLong();
+        s.status = SlideStatus.values()[in.get()];
+        byte reason = in.get();
+        s.completionReason = reason < 0 ? null : CompletionReason.values()[reason];
+        return s;
+    }
+
+    private static byte[] utf8(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String string(ByteBuffer in) {
+        int n = in.getInt();
+        if (n < 0) {
+            return null;
+        }
+        String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
+        in.position(in.position() + n);
+        return s;
+    }
+
+    public static Serde<SlideState> serde() {
+        return Serdes.serdeFrom((topic, s) -> s == null ? null : s.toBytes(),
+                (topic, b) -> b == null ? null : fromBytes(b));
+    }
+}

@@ -1,0 +1,56 @@
+package org.malariastream.metrics.topology;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.malariastream.metrics.topology.CellInput.LabelInput;
+import org.malariastream.metrics.topology.CellInput.PredictionInput;
+import org.malariastream.metrics.topology.CellInput.Rejected;
+import org.malariastream.schemas.Topics;
+
+/** Decodes raw prediction and label records (see {@link InputDecoder}); keys the result by slide id. */
+final class DecodeProcessor implements Processor<byte[], byte[], String, CellInput> {
+    private final InputDecoder decoder;
+    private final MeterRegistry meters;
+    private ProcessorContext<String, CellInput> context;
+    private Counter predictions;
+    private Counter labels;
+
+    DecodeProcessor(InputDecoder decoder, MeterRegistry meters) {
+        this.decoder = decoder;
+        this.meters = meters;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, CellInput> context) {
+        this.context = context;
+        this.predictions = meters.counter("malaria.metrics.records", "topic", Topics.CELL_PREDICTIONS.name());
+        this.labels = meters.counter("malaria.metrics.records", "topic", Topics.CELL_LABELS.name());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        CellInput input = decoder.decode(
+                new InputDecoder.Origin(meta.topic(), meta.partition(), meta.offset(), context.currentSystemTimeMs()),
+                record.key(), record.value());
+        String key;
+        if (input instanceof PredictionInput p) {
+            key = p.slideId();
+            predictions.increment();
+        } else if (input instanceof LabelInput l) {
+            key = l.slideId();
+            labels.increment();
+        } else {
+            Rejected r = (Rejected) input;
+            key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            meters.counter("malaria.metrics.dead.letters", "reason", r.deadLetter().getReason().name(),
+                    "topic", meta.topic()).increment();
+        }
+        context.forward(record.withKey(key).withValue(input));
+    }
+}
