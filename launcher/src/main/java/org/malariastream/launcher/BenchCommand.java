@@ -1,5 +1,6 @@
 package org.malariastream.launcher;
 
+import org.malariastream.classifier.cli.BenchmarkCommand;
 import org.malariastream.ingest.bench.IngestBenchmark;
 import org.malariastream.metrics.bench.MetricsBenchmark;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Spec;
 /** {@code ./malaria bench ...}: the benchmarks, each a command of the service it measures. */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Benchmarks: each prints its figures as key=value lines.",
-        subcommands = {IngestBenchmark.class, MetricsBenchmark.class})
+        subcommands = {BenchmarkCommand.class, IngestBenchmark.class, MetricsBenchmark.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

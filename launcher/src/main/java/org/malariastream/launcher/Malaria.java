@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import org.malariastream.classifier.cli.EvaluateCommand;
+import org.malariastream.classifier.cli.InspectCommand;
+import org.malariastream.classifier.cli.TrainCommand;
 import org.malariastream.common.KafkaConnectionOptions;
 import org.malariastream.ingest.cli.IngestCommand;
 import org.malariastream.metrics.cli.MetricsCommand;
@@ -20,7 +23,8 @@ import picocli.CommandLine.IVersionProvider;
         usageHelpAutoWidth = true,
         description = "malaria-stream: classify thin-blood-smear cell images as they stream out of slide scanners,"
                 + " and report live model quality and per-slide parasitaemia.",
-        subcommands = {StackCommand.class, TopicsCommand.class, IngestCommand.class, MetricsCommand.class, BenchCommand.class,
+        subcommands = {StackCommand.class, TopicsCommand.class, IngestCommand.class, MetricsCommand.class,
+            InspectCommand.class, TrainCommand.class, EvaluateCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nAlso:%n",
         footer = {"  ./malaria test [MAVEN ARGS]   run the whole test suite (mvn verify)",

@@ -1,0 +1,242 @@
+package org.malariastream.classifier.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.malariastream.classifier.model.Locations;
+import org.malariastream.classifier.model.data.CellDataset;
+import org.malariastream.classifier.model.data.CellFile;
+import org.malariastream.classifier.model.data.DecodedCells;
+import org.malariastream.classifier.model.train.Augmentation;
+import org.malariastream.classifier.model.train.CrossValidation;
+import org.malariastream.classifier.model.train.ModelTraining;
+import org.malariastream.classifier.model.train.TrainConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code train}: fine-tunes MobileNetV2 on NIH cells, or cross-validates the recipe. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {
+            "Fine-tunes the ImageNet MobileNetV2 backbone with a new 2-class head on cells in the NIH layout.",
+            "Stage 1 trains the head on the frozen backbone; stage 2 also trains the backbone from stage"
+                    + " --trainable-from up at a lower rate, with warm-up + cosine schedule and early stopping on"
+                    + " the validation loss. Augmentation: flips, quarter turns, small zoom and shift, colour jitter.",
+            "Without --folds: splits patients into train / validation / test, trains, picks the operating threshold"
+                    + " on validation, measures the test patients and writes the model folder (--out): backbone.pt,"
+                    + " head.f32, model.json and report/ (training_report.json, loss/metrics/ROC/confusion PNGs).",
+            "With --folds K: patient-grouped K-fold cross-validation of the same recipe; writes cv_report.json"
+                    + " (per-fold and mean/sd figures for 1/2/4/8 test-time views) to --report-dir."},
+        footer = {"", "Examples:",
+            "  train --images ../shared/data/malaria-cells/cell_images --out models/malaria-mnv2-v1",
+            "  train --images ../shared/data/malaria-cells/cell_images --folds 5 --seed-recipe --report-dir target/cv"})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "Dataset directory in the NIH layout (default: <shared>/" + Locations.IMAGES_RELATIVE + ").")
+    Path images;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Model folder to write (default: models/malaria-mnv2-dev).")
+    Path out;
+
+    @Option(names = "--backbone", paramLabel = "FILE",
+            description = "TorchScript MobileNetV2 features (default: $" + Locations.ENV_BACKBONE + ", else <shared>/"
+                    + Locations.BACKBONE_RELATIVE + ").")
+    Path backbone;
+
+    @Option(names = "--shared", paramLabel = "DIR",
+            description = "Shared data directory (default: $" + Locations.ENV_SHARED + ", -D" + Locations.PROP_SHARED
+                    + ", else ../shared).")
+    Path shared;
+
+    @Option(names = "--input-size", defaultValue = "96", description = "Square input size in pixels (default: ${DEFAULT-VALUE}).")
+    int inputSize;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Images per training step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--head-epochs", defaultValue = "1", description = "Stage-1 epochs, backbone frozen (default: ${DEFAULT-VALUE}).")
+    int headEpochs;
+
+    @Option(names = "--epochs", defaultValue = "6", description = "Stage-2 (fine-tuning) epochs at most (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--head-lr", defaultValue = "0.002", description = "Stage-1 learning rate, Adam (default: ${DEFAULT-VALUE}).")
+    float headLr;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Stage-2 peak learning rate of the head (default: ${DEFAULT-VALUE}).")
+    float lr;
+
+    @Option(names = "--backbone-lr-factor", defaultValue = "0.3",
+            description = "Stage-2 backbone learning rate relative to --lr (default: ${DEFAULT-VALUE}).")
+    float backboneLrFactor;
+
+    @Option(names = "--trainable-from", defaultValue = "4",
+            description = "First backbone stage (features.N, 0..18) fine-tuned in stage 2; 19 keeps it frozen (default: ${DEFAULT-VALUE}).")
+    int trainableFrom;
+
+    @Option(names = "--label-smoothing", defaultValue = "0.1", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
+    float labelSmoothing;
+
+    @Option(names = "--patience", defaultValue = "2",
+            description = "Stop after this many epochs without a lower validation loss (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--no-augment", description = "Train without augmentation.")
+    boolean noAugment;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Seed of split, initialisation, shuffling, augmentation (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--validation-fraction", defaultValue = "0.15", description = "Share of patients for validation (default: ${DEFAULT-VALUE}).")
+    double validationFraction;
+
+    @Option(names = "--test-fraction", defaultValue = "0.15", description = "Share of patients held out for the test figures (default: ${DEFAULT-VALUE}).")
+    double testFraction;
+
+    @Option(names = "--tta", defaultValue = "1",
+            description = "Test-time views the model averages: 1, 2 (+flip), 4 (quarter turns) or 8 (default: ${DEFAULT-VALUE}).")
+    int tta;
+
+    @Option(names = "--folds", paramLabel = "K", description = "Run patient-grouped K-fold cross-validation instead of building a model.")
+    Integer folds;
+
+    @Option(names = "--only-folds", paramLabel = "N", description = "With --folds: run only the first N folds (a partial estimate).")
+    Integer onlyFolds;
+
+    @Option(names = "--report-dir", paramLabel = "DIR", description = "Where cross-validation writes its report (default: target/cv).")
+    Path reportDir;
+
+    @Option(names = "--seed-recipe", description = "Also measure the seed's recipe (frozen backbone, linear head, 224 px) on the same patients.")
+    boolean seedRecipe;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Use a seeded random sample of N images (quick trials).")
+    Integer limit;
+
+    @Option(names = "--name", defaultValue = "malaria-mnv2", description = "Model name in model.json (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    @Option(names = "--model-version", defaultValue = "1", description = "Model version in model.json (default: ${DEFAULT-VALUE}).")
+    String modelVersion;
+
+    @Option(names = "--no-progress", description = "Do not draw progress bars.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() {
+        return CliSupport.run(spec.commandLine(), this::train);
+    }
+
+    private int train() throws Exception {
+        CommandLine cmd = spec.commandLine();
+        PrintWriter pw = cmd.getOut();
+        if (tta != 1 && tta != 2 && tta != 4 && tta != 8) {
+            throw new CommandLine.ParameterException(cmd, "--tta must be 1, 2, 4 or 8");
+        }
+        if (folds != null && folds < 2) {
+            throw new CommandLine.ParameterException(cmd, "--folds must be >= 2");
+        }
+        TrainConfig config;
+        try {
+            config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
+                    trainableFrom, labelSmoothing, patience, noAugment ? Augmentation.NONE : Augmentation.DEFAULT, seed);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, e.getMessage());
+        }
+        Path dir = CliSupport.imagesDir(images, shared, cmd);
+        Path backboneFile = Locations.backbone(backbone, shared);
+        if (!Files.isRegularFile(backboneFile)) {
+            throw new IllegalArgumentException("backbone not found: " + backboneFile.toAbsolutePath()
+                    + " (pass --backbone FILE or set " + Locations.ENV_BACKBONE + ")");
+        }
+        CellDataset dataset = CellDataset.scan(dir);
+        if (limit != null && limit < dataset.files().size()) {
+            List<CellFile> files = new ArrayList<>(dataset.files());
+            Collections.shuffle(files, new Random(seed));
+            dataset = new CellDataset(dir, files.subList(0, limit), dataset.skipped());
+        }
+        pw.printf("images %s: %d parasitized, %d uninfected, %d patients, %d skipped%n", dir,
+                dataset.count(org.malariastream.classifier.model.data.CellLabel.PARASITIZED),
+                dataset.count(org.malariastream.classifier.model.data.CellLabel.UNINFECTED),
+                dataset.patientCounts().size(), dataset.skipped().size());
+        pw.flush();
+        DecodedCells decoded;
+        try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName("decode")
+                .setInitialMax(dataset.files().size()).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000)
+                .continuousUpdate().setMaxRenderedLength(100).build()) {
+            decoded = DecodedCells.decode(dataset, Runtime.getRuntime().availableProcessors(),
+                    bar == null ? null : bar::stepBy);
+        }
+        if (decoded.skipped().size() > dataset.skipped().size()) {
+            pw.printf("skipped %d undecodable file(s)%n", decoded.skipped().size() - dataset.skipped().size());
+        }
+        long t0 = System.nanoTime();
+        if (folds != null) {
+            Path outDir = reportDir != null ? reportDir : Path.of("target", "cv");
+            ObjectNode report = CrossValidation.run(decoded, folds, onlyFolds == null ? folds : onlyFolds,
+                    validationFraction, config, backboneFile,
+                    seedRecipe, outDir, !noProgress, line -> say(pw, line));
+            pw.printf("cross-validation (%d folds, %.0f s) -> %s%n", folds, (System.nanoTime() - t0) / 1e9,
+                    outDir.resolve("cv_report.json"));
+            printSummary(pw, report.get("summary"));
+        } else {
+            Path outDir = out != null ? out : Path.of("models", "malaria-mnv2-dev");
+            String reproduce = "./malaria train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            ObjectNode report = ModelTraining.trainAndWrite(decoded, config, backboneFile, outDir,
+                    new ModelTraining.Options(name, modelVersion, validationFraction, testFraction, tta, seedRecipe,
+                            reproduce, !noProgress, line -> say(pw, line)));
+            pw.printf("model written to %s (%.0f s)%n", outDir, (System.nanoTime() - t0) / 1e9);
+            JsonNode test = report.get("test");
+            if (test != null) {
+                pw.printf("test patients: accuracy %.4f  AUC %.4f  F1 %.4f  slide error %.2f pp  (threshold %.3f)%n",
+                        test.get("accuracy").asDouble(), test.get("auc").asDouble(), test.get("f1").asDouble(),
+                        test.get("slide_mae_pp").asDouble(), test.get("threshold").asDouble());
+            }
+            if (report.has("seed_recipe_test")) {
+                JsonNode s = report.get("seed_recipe_test");
+                pw.printf("seed recipe on the same test patients: accuracy %.4f  AUC %.4f  F1 %.4f  slide error %.2f pp%n",
+                        s.get("accuracy").asDouble(), s.get("auc").asDouble(), s.get("f1").asDouble(),
+                        s.get("slide_mae_pp").asDouble());
+            }
+        }
+        pw.flush();
+        return 0;
+    }
+
+    private static void say(PrintWriter pw, String line) {
+        pw.println(line);
+        pw.flush();
+    }
+
+    private static void printSummary(PrintWriter pw, JsonNode summary) {
+        pw.printf("%-14s %-17s %-17s %-17s %-17s%n", "variant", "accuracy", "auc", "f1", "slide_mae_pp");
+        summary.fields().forEachRemaining(e -> {
+            JsonNode v = e.getValue();
+            pw.printf("%-14s %-17s %-17s %-17s %-17s%n", e.getKey(), ms(v, "accuracy"), ms(v, "auc"), ms(v, "f1"),
+                    ms(v, "slide_mae_pp"));
+        });
+    }
+
+    private static String ms(JsonNode v, String key) {
+        return String.format("%.4f ± %.4f", v.get(key).get("mean").asDouble(), v.get(key).get("sd").asDouble());
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TrainCommand()).execute(args));
+    }
+}

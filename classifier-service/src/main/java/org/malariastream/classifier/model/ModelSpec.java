@@ -1,0 +1,55 @@
+package org.malariastream.classifier.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * What the classifier needs from a model folder's {@code model.json}; the file holds more
+ * (metrics, training data digest, the reproduce command) for people.
+ *
+ * @param name model name
+ * @param version model version
+ * @param backbone file of the fine-tuned TorchScript backbone, relative to the folder
+ * @param head file of the 2-class head: little-endian float32, weight [2, features] row-major then bias [2]
+ * @param features backbone output width
+ * @param inputSize square input size in pixels
+ * @param mean per-channel RGB mean of {@code x/255}
+ * @param std per-channel RGB standard deviation
+ * @param threshold operating threshold on P(parasitized)
+ * @param ttaViews test-time views averaged (1 = none, 2 = + horizontal flip, 4 = quarter turns, 8 = all)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ModelSpec(
+        @JsonProperty("name") String name,
+        @JsonProperty("version") String version,
+        @JsonProperty("backbone") String backbone,
+        @JsonProperty("head") String head,
+        @JsonProperty("features") int features,
+        @JsonProperty("input_size") int inputSize,
+        @JsonProperty("mean") float[] mean,
+        @JsonProperty("std") float[] std,
+        @JsonProperty("threshold") double threshold,
+        @JsonProperty("tta_views") int ttaViews) {
+
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public ModelSpec {
+        if (ttaViews == 0) {
+            ttaViews = 1;
+        }
+        if (features == 0) {
+            features = CellNetwork.FEATURES;
+        }
+    }
+
+    public static ModelSpec read(Path modelJson) throws IOException {
+        return JSON.readValue(modelJson.toFile(), ModelSpec.class);
+    }
+}

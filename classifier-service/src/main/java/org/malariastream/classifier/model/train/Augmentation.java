@@ -1,0 +1,37 @@
+package org.malariastream.classifier.model.train;
+
+import java.util.Random;
+import org.malariastream.classifier.model.preprocess.ViewTransform;
+
+/**
+ * Random training views of a cell: any of the 8 flips / quarter turns, a small zoom and shift, and
+ * colour jitter (saturation, contrast, brightness). Cells have no canonical orientation, so the
+ * dihedral views are label-preserving; the jitter mimics stain and exposure differences between
+ * slides.
+ *
+ * @param dihedral random flips and quarter turns
+ * @param maxZoom zoom drawn uniformly from {@code [1/(1+maxZoom), 1+maxZoom]}
+ * @param maxShift shift of the sampled window, as a fraction of the image, per axis
+ * @param colour jitter amplitude: each factor drawn from {@code [1-colour, 1+colour]}
+ */
+public record Augmentation(boolean dihedral, double maxZoom, double maxShift, double colour) {
+
+    public static final Augmentation NONE = new Augmentation(false, 0, 0, 0);
+    public static final Augmentation DEFAULT = new Augmentation(true, 0.10, 0.06, 0.12);
+
+    public ViewTransform sample(Random random) {
+        ViewTransform t = dihedral ? ViewTransform.dihedral(random.nextInt(8)) : ViewTransform.IDENTITY;
+        if (maxZoom > 0 || maxShift > 0) {
+            double zoom = Math.exp((random.nextDouble() * 2 - 1) * Math.log1p(maxZoom));
+            double du = (random.nextDouble() * 2 - 1) * maxShift;
+            double dv = (random.nextDouble() * 2 - 1) * maxShift;
+            t = t.zoomShift(zoom, du, dv);
+        }
+        if (colour > 0) {
+            t = t.withColour(1 + (random.nextDouble() * 2 - 1) * colour,
+                    1 + (random.nextDouble() * 2 - 1) * colour,
+                    1 + (random.nextDouble() * 2 - 1) * colour);
+        }
+        return t;
+    }
+}

@@ -1,0 +1,250 @@
+package org.malariastream.classifier.model.train;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.malariastream.classifier.model.CellClassifier;
+import org.malariastream.classifier.model.CellModel;
+import org.malariastream.classifier.model.CellNetwork;
+import org.malariastream.classifier.model.ModelSpec;
+import org.malariastream.classifier.model.TestTimeViews;
+import org.malariastream.classifier.model.data.CellFile;
+import org.malariastream.classifier.model.data.DecodedCells;
+import org.malariastream.classifier.model.data.DecodedCells.DecodedCell;
+import org.malariastream.classifier.model.data.PatientSplit;
+import org.malariastream.classifier.model.eval.Metrics;
+import org.malariastream.classifier.model.preprocess.ImagePreprocessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Patient-grouped k-fold cross-validation of the training recipe. In each fold the held-out
+ * patients are the test set; the other patients are split again by patient into training and
+ * validation (early stopping, operating threshold). Every test cell is scored under 8 dihedral
+ * views, so the figures for 1, 2, 4 and 8 test-time views come from one pass; the threshold of
+ * each fold is chosen on that fold's validation patients only. Optionally the seed's recipe
+ * (frozen backbone, linear head, 224 px) is measured on the same folds.
+ */
+public final class CrossValidation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CrossValidation.class);
+    public static final int[] VIEW_COUNTS = {1, 2, 4, 8};
+
+    private CrossValidation() {}
+
+    /** Runs the cross-validation and writes {@code cv_report.json} and {@code cv_predictions.csv} into {@code outDir}. */
+    public static ObjectNode run(DecodedCells data, int folds, double validationFraction, TrainConfig config,
+            Path backbone, boolean seedRecipe, Path outDir, boolean progress, Consumer<String> say) throws IOException {
+        return run(data, folds, folds, validationFraction, config, backbone, seedRecipe, outDir, progress, say);
+    }
+
+    /** As above, but runs only the first {@code runFolds} of the {@code folds} folds (a partial estimate). */
+    public static ObjectNode run(DecodedCells data, int folds, int runFolds, double validationFraction, TrainConfig config,
+            Path backbone, boolean seedRecipe, Path outDir, boolean progress, Consumer<String> say) throws IOException {
+        Consumer<String> tell = line -> {
+            LOG.info(line);
+            if (say != null) {
+                say.accept(line);
+            }
+        };
+        Files.createDirectories(outDir);
+        long started = System.nanoTime();
+        List<CellFile> files = data.cells().stream().map(DecodedCell::file).toList();
+        List<PatientSplit.Fold> split = PatientSplit.kFold(files, folds, config.seed());
+        Map<CellFile, Integer> index = new HashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            index.put(files.get(i), i);
+        }
+        float[][] seedFeatures = null;
+        if (seedRecipe) {
+            long t = System.nanoTime();
+            tell.accept("seed recipe: extracting 224 px features of " + files.size() + " cells");
+            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            seedFeatures = SeedRecipe.features(data.cells(), backbone, () -> {
+                if (done.incrementAndGet() % 2000 == 0) {
+                    tell.accept("seed recipe features: " + done.get() + " of " + files.size());
+                }
+            });
+            tell.accept("seed recipe features took " + Math.round((System.nanoTime() - t) / 1e9) + " s");
+        }
+        float[][] views = new float[files.size()][];
+        int[] foldOf = new int[files.size()];
+        ObjectNode report = ModelSpec.JSON.createObjectNode();
+        report.put("folds", folds);
+        report.put("validation_fraction", validationFraction);
+        report.set("config", ModelSpec.JSON.valueToTree(config));
+        report.put("cells", files.size());
+        report.put("skipped", data.skipped().size());
+        ArrayNode foldNodes = report.putArray("fold_results");
+        Map<String, List<Metrics>> byVariant = new LinkedHashMap<>();
+        report.put("folds_run", Math.min(runFolds, folds));
+        for (PatientSplit.Fold fold : split.subList(0, Math.min(runFolds, folds))) {
+            long t0 = System.nanoTime();
+            PatientSplit.Split inner = PatientSplit.trainValidationTest(fold.rest(), validationFraction, 0,
+                    config.seed() + 1000L * (fold.index() + 1));
+            List<DecodedCell> train = inner.train().stream().map(f -> data.cells().get(index.get(f))).toList();
+            List<DecodedCell> val = inner.validation().stream().map(f -> data.cells().get(index.get(f))).toList();
+            List<DecodedCell> test = fold.test().stream().map(f -> data.cells().get(index.get(f))).toList();
+            tell.accept(String.format("fold %d/%d: train %d cells, validation %d, test %d (%d patients)",
+                    fold.index() + 1, folds, train.size(), val.size(), test.size(), patients(fold.test()).size()));
+            ObjectNode node = foldNodes.addObject();
+            node.put("fold", fold.index() + 1);
+            node.put("train_cells", train.size());
+            node.put("validation_cells", val.size());
+            node.put("test_cells", test.size());
+            node.set("test_patients", ModelSpec.JSON.valueToTree(patients(fold.test())));
+            CellTrainer.Result result = new CellTrainer(config, backbone, progress).train(train, val,
+                    s -> tell.accept("fold " + (fold.index() + 1) + " " + s.describe()));
+            try (CellNetwork network = result.network()) {
+                node.put("best_epoch", result.bestEpoch());
+                node.set("history", ModelSpec.JSON.valueToTree(result.history()));
+                float[][] valViews = allViews(network, config.inputSize(), val);
+                float[][] testViews = allViews(network, config.inputSize(), test);
+                boolean[] valY = CellTrainer.labelsOf(val);
+                boolean[] testY = CellTrainer.labelsOf(test);
+                String[] slides = slides(test);
+                ObjectNode metrics = node.putObject("test");
+                for (int v : VIEW_COUNTS) {
+                    float[] pv = average(valViews, v);
+                    float[] pt = average(testViews, v);
+                    double threshold = Metrics.bestAccuracyThreshold(pv, valY);
+                    add(byVariant, metrics, "tta" + v + "_t050", Metrics.compute(pt, testY, slides, 0.5));
+                    add(byVariant, metrics, "tta" + v + "_tval", Metrics.compute(pt, testY, slides, threshold));
+                }
+                for (int i = 0; i < test.size(); i++) {
+                    int k = index.get(test.get(i).file());
+                    views[k] = testViews[i];
+                    foldOf[k] = fold.index() + 1;
+                }
+            }
+            if (seedFeatures != null) {
+                final float[][] sf = seedFeatures;
+                float[][] trX = new float[train.size() + val.size()][];
+                boolean[] trY = new boolean[trX.length];
+                int j = 0;
+                for (DecodedCell c : concat(train, val)) {
+                    trX[j] = sf[index.get(c.file())];
+                    trY[j++] = c.file().label().isParasitized();
+                }
+                float[][] teX = test.stream().map(c -> sf[index.get(c.file())]).toArray(float[][]::new);
+                float[] p = SeedRecipe.fitAndPredict(trX, trY, teX, config.seed());
+                add(byVariant, (ObjectNode) node.get("test"), "seed_recipe",
+                        Metrics.compute(p, CellTrainer.labelsOf(test), slides(test), 0.5));
+            }
+            node.put("seconds", (System.nanoTime() - t0) / 1e9);
+            tell.accept(String.format("fold %d done in %d s: tta1 at validation threshold: %s", fold.index() + 1,
+                    Math.round((System.nanoTime() - t0) / 1e9), node.get("test").get("tta1_tval")));
+            write(report, byVariant, outDir, started);
+        }
+        writePredictions(outDir.resolve("cv_predictions.csv"), files, foldOf, views);
+        return write(report, byVariant, outDir, started);
+    }
+
+    private static ObjectNode write(ObjectNode report, Map<String, List<Metrics>> byVariant, Path outDir, long started)
+            throws IOException {
+        report.set("summary", summary(byVariant));
+        report.put("seconds", (System.nanoTime() - started) / 1e9);
+        ModelSpec.JSON.writeValue(outDir.resolve("cv_report.json").toFile(), report);
+        return report;
+    }
+
+    private static void add(Map<String, List<Metrics>> byVariant, ObjectNode node, String key, Metrics m) {
+        node.set(key, ModelSpec.JSON.valueToTree(m));
+        byVariant.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
+    }
+
+    /** mean and sample standard deviation of each figure over the folds, per variant. */
+    public static ObjectNode summary(Map<String, List<Metrics>> byVariant) {
+        ObjectNode out = ModelSpec.JSON.createObjectNode();
+        byVariant.forEach((variant, list) -> {
+            ObjectNode v = out.putObject(variant);
+            v.put("folds", list.size());
+            put(v, "accuracy", list.stream().mapToDouble(Metrics::accuracy).toArray());
+            put(v, "auc", list.stream().mapToDouble(Metrics::auc).toArray());
+            put(v, "f1", list.stream().mapToDouble(Metrics::f1).toArray());
+            put(v, "precision", list.stream().mapToDouble(Metrics::precision).toArray());
+            put(v, "sensitivity", list.stream().mapToDouble(Metrics::sensitivity).toArray());
+            put(v, "specificity", list.stream().mapToDouble(Metrics::specificity).toArray());
+            put(v, "slide_mae_pp", list.stream().mapToDouble(Metrics::slideMaePp).toArray());
+            put(v, "threshold", list.stream().mapToDouble(Metrics::threshold).toArray());
+        });
+        return out;
+    }
+
+    private static void put(ObjectNode node, String key, double[] values) {
+        double mean = java.util.Arrays.stream(values).average().orElse(Double.NaN);
+        double var = values.length < 2 ? 0
+                : java.util.Arrays.stream(values).map(x -> (x - mean) * (x - mean)).sum() / (values.length - 1);
+        ObjectNode n = node.putObject(key);
+        n.put("mean", mean);
+        n.put("sd", Math.sqrt(var));
+    }
+
+    /** P(parasitized) of the 8 dihedral views of each cell. */
+    static float[][] allViews(CellNetwork network, int inputSize, List<DecodedCell> cells) {
+        ModelSpec spec = new ModelSpec("cv", "0", "-", "-", CellNetwork.FEATURES, inputSize,
+                ImagePreprocessor.IMAGENET_MEAN, ImagePreprocessor.IMAGENET_STD, 0.5, 1);
+        try (CellClassifier c = CellModel.wrap(spec, network).newClassifier(64)) {
+            return c.viewProbabilities(CellTrainer.images(cells), TestTimeViews.transforms(8));
+        }
+    }
+
+    /** Mean over the first views of {@link TestTimeViews#views(int)} ({@code views[i]} holds all 8 in order 0..7). */
+    public static float[] average(float[][] views, int count) {
+        int[] which = TestTimeViews.views(count);
+        float[] out = new float[views.length];
+        for (int i = 0; i < views.length; i++) {
+            double s = 0;
+            for (int v : which) {
+                s += views[i][v];
+            }
+            out[i] = (float) (s / which.length);
+        }
+        return out;
+    }
+
+    static String[] slides(List<DecodedCell> cells) {
+        return cells.stream().map(c -> c.file().hasSlide() ? c.file().slide() : null).toArray(String[]::new);
+    }
+
+    private static TreeSet<String> patients(List<CellFile> files) {
+        TreeSet<String> s = new TreeSet<>();
+        files.forEach(f -> s.add(f.patient()));
+        return s;
+    }
+
+    private static List<DecodedCell> concat(List<DecodedCell> a, List<DecodedCell> b) {
+        List<DecodedCell> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static void writePredictions(Path file, List<CellFile> files, int[] foldOf, float[][] views) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file)) {
+            w.write("file,label,patient,slide,fold,v0,v1,v2,v3,v4,v5,v6,v7\n");
+            for (int i = 0; i < files.size(); i++) {
+                if (views[i] == null) {
+                    continue;
+                }
+                CellFile f = files.get(i);
+                StringBuilder sb = new StringBuilder();
+                sb.append(f.fileName()).append(',').append(f.label().directory()).append(',')
+                        .append(f.patient()).append(',').append(f.slide()).append(',').append(foldOf[i]);
+                for (float p : views[i]) {
+                    sb.append(',').append(p);
+                }
+                w.write(sb.append('\n').toString());
+            }
+        }
+    }
+}

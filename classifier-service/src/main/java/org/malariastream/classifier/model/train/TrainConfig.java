@@ -1,0 +1,48 @@
+package org.malariastream.classifier.model.train;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Hyper-parameters of one training run.
+ *
+ * @param inputSize square input size in pixels
+ * @param batchSize images per step
+ * @param headEpochs stage 1: epochs with the backbone frozen (only the new head learns)
+ * @param epochs stage 2: maximum fine-tuning epochs (cosine schedule, early stopping)
+ * @param headLr stage-1 learning rate (Adam)
+ * @param lr stage-2 peak learning rate of the head
+ * @param backboneLrFactor stage-2 learning rate of the backbone relative to {@code lr}
+ * @param trainableFrom first backbone stage ({@code features.N}, 0..18) fine-tuned in stage 2
+ * @param labelSmoothing label smoothing (the set has label noise)
+ * @param patience stop after this many epochs without a better validation loss
+ * @param augmentation training-time augmentation
+ * @param seed seed of initialisation, shuffling and augmentation
+ */
+public record TrainConfig(
+        @JsonProperty("input_size") int inputSize,
+        @JsonProperty("batch_size") int batchSize,
+        @JsonProperty("head_epochs") int headEpochs,
+        @JsonProperty("epochs") int epochs,
+        @JsonProperty("head_lr") float headLr,
+        @JsonProperty("lr") float lr,
+        @JsonProperty("backbone_lr_factor") float backboneLrFactor,
+        @JsonProperty("trainable_from") int trainableFrom,
+        @JsonProperty("label_smoothing") float labelSmoothing,
+        @JsonProperty("patience") int patience,
+        @JsonProperty("augmentation") Augmentation augmentation,
+        @JsonProperty("seed") long seed) {
+
+    public TrainConfig {
+        if (inputSize < 32) throw new IllegalArgumentException("input size must be >= 32");
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1");
+        if (headEpochs < 0 || epochs < 0 || headEpochs + epochs == 0) {
+            throw new IllegalArgumentException("need at least one epoch");
+        }
+        if (trainableFrom < 0 || trainableFrom > 19) throw new IllegalArgumentException("trainable-from must be 0..19");
+        if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0,1)");
+    }
+
+    public static TrainConfig defaults() {
+        return new TrainConfig(96, 32, 1, 6, 2e-3f, 1e-3f, 0.3f, 4, 0.1f, 2, Augmentation.DEFAULT, 7);
+    }
+}

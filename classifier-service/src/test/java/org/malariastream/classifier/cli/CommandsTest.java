@@ -1,0 +1,118 @@
+package org.malariastream.classifier.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.malariastream.classifier.model.CellClassifier;
+import org.malariastream.classifier.model.CellModel;
+import org.malariastream.classifier.model.Locations;
+import org.malariastream.classifier.model.ModelSpec;
+import org.malariastream.classifier.testutil.MessyDataset;
+import org.malariastream.classifier.testutil.SharedData;
+import picocli.CommandLine;
+
+class CommandsTest {
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(Callable<Integer> command, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(command);
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void inspectCountsClassesAndSkippedFilesAndDrawsAGrid() throws Exception {
+        Path data = MessyDataset.create(tmp.resolve("data"), 4);
+        Path grid = tmp.resolve("grid.png");
+        Run r = run(new InspectCommand(), "--images", data.toString(), "--grid", grid.toString(), "--per-class", "4");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Parasitized  4 cells").contains("Uninfected   4 cells")
+                .contains("skipped      " + MessyDataset.JUNK_FILES + " file(s)").contains("patients");
+        assertThat(ImageIO.read(grid.toFile()).getWidth()).isGreaterThan(100);
+    }
+
+    @Test
+    void evaluateWritesTheIssueKeysAndCountsSkippedFiles() throws Exception {
+        Path data = MessyDataset.create(tmp.resolve("data"), 6);
+        Path json = tmp.resolve("r.json");
+        Run r = run(new EvaluateCommand(), "--images", data.toString(), "--model", Locations.model(null).toString(),
+                "--json", json.toString(), "--no-progress");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("accuracy").contains("ROC AUC").contains("images/s");
+        JsonNode node = ModelSpec.JSON.readTree(json.toFile());
+        for (String key : new String[] {"count", "accuracy", "auc", "f1", "precision", "sensitivity", "specificity",
+                "confusion", "slide_mae_pp", "skipped", "images_per_s"}) {
+            assertThat(node.has(key)).as(key).isTrue();
+        }
+        assertThat(node.get("count").asInt()).isEqualTo(12);
+        assertThat(node.get("skipped").asInt()).isEqualTo(MessyDataset.JUNK_FILES);
+        assertThat(node.get("confusion").get("tp").asLong() + node.get("confusion").get("fn").asLong()).isEqualTo(6);
+    }
+
+    @Test
+    void benchmarkReportsImagesPerSecondPerSizeAndBatch() throws Exception {
+        Path data = MessyDataset.create(tmp.resolve("data"), 4);
+        Run r = run(new BenchmarkCommand(), "--images", data.toString(), "--count", "8", "--batch-sizes", "1,4",
+                "--sizes", "96,64", "--repeats", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("input  96 px:  batch 1 \\d+ img/s  batch 4 \\d+ img/s")
+                .containsPattern("input  64 px:");
+    }
+
+    @Test
+    void missingImagesDirectoryIsAUsageErrorWithAClearMessage() {
+        Run r = run(new EvaluateCommand(), "--images", tmp.resolve("nope").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("images directory not found");
+        Run bad = run(new TrainCommand(), "--images", tmp.toString(), "--tta", "3");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--tta");
+    }
+
+    @Test
+    void missingModelIsAClearError() throws Exception {
+        Path data = MessyDataset.create(tmp.resolve("data"), 1);
+        Run r = run(new EvaluateCommand(), "--images", data.toString(), "--model", tmp.resolve("none").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("no model at");
+    }
+
+    @Test
+    void tinyTrainRunWritesALoadableModelFolderWithReportAndPlots() throws Exception {
+        Path out = tmp.resolve("model");
+        Run r = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "90",
+                "--input-size", "64", "--head-epochs", "1", "--epochs", "1", "--trainable-from", "14",
+                "--validation-fraction", "0.25", "--test-fraction", "0.25", "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("model written to").contains("test patients: accuracy");
+        for (String f : new String[] {"backbone.pt", "head.f32", "model.json", "report/training_report.json",
+                "report/loss.png", "report/metrics.png", "report/roc.png", "report/confusion.png"}) {
+            assertThat(out.resolve(f)).as(f).isRegularFile();
+        }
+        JsonNode model = ModelSpec.JSON.readTree(out.resolve("model.json").toFile());
+        assertThat(model.get("input_size").asInt()).isEqualTo(64);
+        assertThat(model.get("reproduce").asText()).contains("--limit 90");
+        assertThat(model.get("training_data").get("digest").asText()).startsWith("sha256:");
+        try (CellModel m = CellModel.load(out); CellClassifier c = m.newClassifier()) {
+            var p = c.predict(java.util.List.of(Files.readAllBytes(SharedData.first("Uninfected", 1).get(0))));
+            assertThat(p.get(0).ok()).isTrue();
+            assertThat(p.get(0).probabilityParasitized()).isBetween(0f, 1f);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.malariastream.classifier.model.preprocess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.malariastream.classifier.testutil.SharedData;
+
+class ImagePreprocessorTest {
+
+    private static RgbImage random(int w, int h, long seed) {
+        byte[] px = new byte[w * h * 3];
+        new Random(seed).nextBytes(px);
+        return new RgbImage(w, h, px);
+    }
+
+    private static float norm(int value, int c) {
+        return (value / 255f - ImagePreprocessor.IMAGENET_MEAN[c]) / ImagePreprocessor.IMAGENET_STD[c];
+    }
+
+    @Test
+    void constantImageNormalisesWithImagenetMeanAndStdInChwOrder() {
+        int w = 131, h = 97;
+        byte[] px = new byte[w * h * 3];
+        for (int i = 0; i < w * h; i++) {
+            px[3 * i] = (byte) 255;
+            px[3 * i + 1] = 0;
+            px[3 * i + 2] = (byte) 128;
+        }
+        ImagePreprocessor pre = new ImagePreprocessor(64);
+        float[] out = new float[pre.floatsPerImage()];
+        pre.toTensor(new RgbImage(w, h, px), out, 0);
+        int plane = 64 * 64;
+        for (int i = 0; i < plane; i++) {
+            assertThat(out[i]).isCloseTo(norm(255, 0), within(1e-4f));
+            assertThat(out[plane + i]).isCloseTo(norm(0, 1), within(1e-4f));
+            assertThat(out[2 * plane + i]).isCloseTo(norm(128, 2), within(1e-4f));
+        }
+    }
+
+    @Test
+    void sameSizeResizeKeepsEveryPixel() {
+        RgbImage img = random(40, 40, 1);
+        ImagePreprocessor pre = new ImagePreprocessor(40);
+        float[] out = new float[pre.floatsPerImage()];
+        pre.toTensor(img, out, 0);
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 40; x++) {
+                for (int c = 0; c < 3; c++) {
+                    assertThat(out[c * 1600 + y * 40 + x]).isCloseTo(norm(img.get(x, y, c), c), within(1e-3f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void flipAndHalfTurnViewsPermutePixels() {
+        RgbImage img = random(36, 36, 2);
+        ImagePreprocessor pre = new ImagePreprocessor(36);
+        float[] flip = new float[pre.floatsPerImage()];
+        float[] half = new float[pre.floatsPerImage()];
+        pre.toTensor(img, ViewTransform.dihedral(4), flip, 0);
+        pre.toTensor(img, ViewTransform.dihedral(2), half, 0);
+        for (int y = 0; y < 36; y++) {
+            for (int x = 0; x < 36; x++) {
+                assertThat(flip[y * 36 + x]).isCloseTo(norm(img.get(35 - x, y, 0), 0), within(1e-3f));
+                assertThat(half[y * 36 + x]).isCloseTo(norm(img.get(35 - x, 35 - y, 0), 0), within(1e-3f));
+            }
+        }
+    }
+
+    @Test
+    void writesOnlyItsOwnBatchSlot() {
+        ImagePreprocessor pre = new ImagePreprocessor(32);
+        float[] batch = new float[3 * pre.floatsPerImage()];
+        pre.toTensor(random(50, 60, 3), batch, 1);
+        int n = pre.floatsPerImage();
+        assertThat(Arrays.copyOfRange(batch, 0, n)).containsOnly(0f);
+        assertThat(Arrays.copyOfRange(batch, 2 * n, 3 * n)).containsOnly(0f);
+        assertThat(Arrays.copyOfRange(batch, n, 2 * n)).doesNotContain(0f);
+        assertThatThrownBy(() -> pre.toTensor(random(5, 5, 4), batch, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void decodesARealCellLikeImageIo() throws Exception {
+        Path file = SharedData.first("Parasitized", 1).get(0);
+        byte[] bytes = Files.readAllBytes(file);
+        RgbImage img = ImageDecoder.decode(bytes);
+        BufferedImage ref = ImageIO.read(file.toFile());
+        assertThat(img.width()).isEqualTo(ref.getWidth());
+        assertThat(img.height()).isEqualTo(ref.getHeight());
+        for (int[] xy : new int[][] {{0, 0}, {img.width() / 2, img.height() / 2}, {img.width() - 1, img.height() - 1}}) {
+            int rgb = ref.getRGB(xy[0], xy[1]);
+            assertThat(img.get(xy[0], xy[1], 0)).isEqualTo((rgb >> 16) & 0xff);
+            assertThat(img.get(xy[0], xy[1], 1)).isEqualTo((rgb >> 8) & 0xff);
+            assertThat(img.get(xy[0], xy[1], 2)).isEqualTo(rgb & 0xff);
+        }
+        float[] viaBytes = new ImagePreprocessor(96).preprocess(bytes);
+        float[] viaImage = new float[viaBytes.length];
+        new ImagePreprocessor(96).toTensor(img, viaImage, 0);
+        assertThat(viaBytes).containsExactly(viaImage);
+    }
+
+    @Test
+    void rejectsEmptyTextAndTruncatedData() throws Exception {
+        byte[] png = Files.readAllBytes(SharedData.first("Uninfected", 1).get(0));
+        assertThatThrownBy(() -> ImageDecoder.decode(new byte[0])).isInstanceOf(ImageDecodeException.class);
+        assertThatThrownBy(() -> ImageDecoder.decode("hello".getBytes())).isInstanceOf(ImageDecodeException.class);
+        assertThatThrownBy(() -> ImageDecoder.decode(Arrays.copyOf(png, png.length / 2)))
+                .isInstanceOf(ImageDecodeException.class);
+    }
+}
