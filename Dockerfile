@@ -14,6 +14,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libtcmalloc-minimal4 \
  && rm -rf /var/lib/apt/lists/*
 ENV LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4 \
+    OMP_WAIT_POLICY=PASSIVE \
     DJL_CACHE_DIR=/app/.djl \
     MALARIA_HOME=/data
 COPY --from=build /app /app

@@ -1,5 +1,6 @@
 package org.malariastream.launcher;
 
+import org.malariastream.classifier.bench.ClassifierBenchmark;
 import org.malariastream.classifier.cli.BenchmarkCommand;
 import org.malariastream.ingest.bench.IngestBenchmark;
 import org.malariastream.metrics.bench.MetricsBenchmark;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Spec;
 /** {@code ./malaria bench ...}: the benchmarks, each a command of the service it measures. */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Benchmarks: each prints its figures as key=value lines.",
-        subcommands = {BenchmarkCommand.class, IngestBenchmark.class, MetricsBenchmark.class})
+        subcommands = {BenchmarkCommand.class, ClassifierBenchmark.class, IngestBenchmark.class, MetricsBenchmark.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

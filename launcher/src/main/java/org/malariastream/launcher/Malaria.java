@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import org.malariastream.classifier.cli.ClassifyCommand;
 import org.malariastream.classifier.cli.EvaluateCommand;
 import org.malariastream.classifier.cli.InspectCommand;
 import org.malariastream.classifier.cli.TrainCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.IVersionProvider;
         usageHelpAutoWidth = true,
         description = "malaria-stream: classify thin-blood-smear cell images as they stream out of slide scanners,"
                 + " and report live model quality and per-slide parasitaemia.",
-        subcommands = {StackCommand.class, TopicsCommand.class, IngestCommand.class, MetricsCommand.class,
+        subcommands = {StackCommand.class, TopicsCommand.class, IngestCommand.class, ClassifyCommand.class, MetricsCommand.class,
             InspectCommand.class, TrainCommand.class, EvaluateCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nAlso:%n",

@@ -225,7 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private static void printSummary(PrintWriter pw, JsonNode summary) {
         pw.printf("%-14s %-17s %-17s %-17s %-17s%n", "variant", "accuracy", "auc", "f1", "slide_mae_pp");
-        summary.fields().forEachRemaining(e -> {
+        summary.properties().forEach(e -> {
             JsonNode v = e.getValue();
             pw.printf("%-14s %-17s %-17s %-17s %-17s%n", e.getKey(), ms(v, "accuracy"), ms(v, "auc"), ms(v, "f1"),
                     ms(v, "slide_mae_pp"));

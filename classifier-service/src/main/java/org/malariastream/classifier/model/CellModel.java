@@ -1,5 +1,7 @@
 package org.malariastream.classifier.model;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +35,37 @@ public final class CellModel implements AutoCloseable {
         this.preprocessor = new ImagePreprocessor(spec.inputSize(), spec.mean(), spec.std());
     }
 
-    /** Loads the model folder {@code dir} (or the folder of a {@code model.json} given directly). */
+    /** Loads the model folder {@code dir} (or the folder of a {@code model.json} given directly) on DJL's default device. */
     public static CellModel load(Path dir) throws IOException {
+        return load(dir, (Device) null);
+    }
+
+    /**
+     * Loads the model on a device named as users name it: {@code auto} (a GPU when DJL finds CUDA libtorch,
+     * else the CPU), {@code cpu}, or {@code gpu} (an error when there is none).
+     */
+    public static CellModel load(Path dir, String device) throws IOException {
+        return load(dir, device(device));
+    }
+
+    static Device device(String name) {
+        int gpus = Engine.getEngine("PyTorch").getGpuCount();
+        return switch (name == null ? "auto" : name.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();
+            case "cpu" -> Device.cpu();
+            case "gpu", "cuda" -> {
+                if (gpus == 0) {
+                    throw new IllegalArgumentException("--device gpu, but DJL found no CUDA GPU: run with the CUDA"
+                            + " libtorch (see README, GPU) or use --device cpu");
+                }
+                yield Device.gpu();
+            }
+            default -> throw new IllegalArgumentException("unknown device '" + name + "': use auto, cpu or gpu");
+        };
+    }
+
+    /** Loads the model folder on a device. */
+    public static CellModel load(Path dir, Device device) throws IOException {
         Path folder = Files.isRegularFile(dir) ? dir.toAbsolutePath().getParent() : dir;
         Path json = folder.resolve(SPEC_FILE);
         if (!Files.isRegularFile(json)) {
@@ -42,7 +73,7 @@ public final class CellModel implements AutoCloseable {
         }
         ModelSpec spec = ModelSpec.read(json);
         float[] head = CellNetwork.readFloats(folder.resolve(spec.head()));
-        CellNetwork network = CellNetwork.load(folder.resolve(spec.backbone()), head, false);
+        CellNetwork network = CellNetwork.load(folder.resolve(spec.backbone()), head, false, device);
         network.head().freezeParameters(true);
         return new CellModel(spec, network, true);
     }

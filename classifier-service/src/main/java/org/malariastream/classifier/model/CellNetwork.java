@@ -1,5 +1,6 @@
 package org.malariastream.classifier.model;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -50,10 +51,16 @@ public final class CellNetwork implements AutoCloseable {
      */
     public static CellNetwork load(Path backboneFile, float[] headWeights, boolean trainable)
             throws IOException {
+        return load(backboneFile, headWeights, trainable, null);
+    }
+
+    /** As {@link #load(Path, float[], boolean)}, on the given device (null: the engine's default). */
+    public static CellNetwork load(Path backboneFile, float[] headWeights, boolean trainable, Device device)
+            throws IOException {
         if (!Files.isRegularFile(backboneFile)) {
             throw new IOException("backbone not found: " + backboneFile.toAbsolutePath());
         }
-        Model backboneModel = Model.newInstance("backbone", "PyTorch");
+        Model backboneModel = Model.newInstance("backbone", device, "PyTorch");
         try {
             backboneModel.load(backboneFile, null, Map.of("trainParam", String.valueOf(trainable)));
         } catch (MalformedModelException | RuntimeException e) {
@@ -62,7 +69,7 @@ public final class CellNetwork implements AutoCloseable {
         }
         Linear head = Linear.builder().setUnits(2).build();
         SequentialBlock net = new SequentialBlock().add(backboneModel.getBlock()).add(head);
-        Model model = Model.newInstance("malaria-cell", "PyTorch");
+        Model model = Model.newInstance("malaria-cell", device, "PyTorch");
         model.setBlock(net);
         head.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, FEATURES));
         CellNetwork network = new CellNetwork(backboneModel, model, head);

@@ -20,6 +20,7 @@ class NihLayoutTest {
                 .contains(new NihCellName("C1", "IMG_20150604_104722", 9));
         assertThat(NihCellName.parse("C1_thinF_IMG_20150604_104722_cell_9.png").get().cellId()).isEqualTo("cell_9");
         assertThat(NihCellName.parse("Thumbs.db")).isEmpty();
+        assertThat(NihCellName.parse("C1_thinF_IMG_20150604_104722_cell_9.txt")).isEmpty();
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.malariastream.classifier.model.preprocess.ImageDecoder;
+import org.malariastream.common.dataset.NihCellName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ public record CellDataset(Path root, List<CellFile> files, List<SkippedFile> ski
                     skipped.add(new SkippedFile(p, problem));
                     continue;
                 }
-                CellFile file = CellName.parse(name)
+                CellFile file = NihCellName.parse(name)
                         .map(n -> new CellFile(p, label, n.patient(), n.slide()))
                         .orElseGet(() -> new CellFile(p, label, CellFile.UNKNOWN, CellFile.UNKNOWN));
                 files.add(file);

@@ -40,6 +40,12 @@ public final class ImageDecoder {
         if (!looksLikeImage(bytes)) {
             throw new ImageDecodeException("not a PNG or JPEG image");
         }
+        if (PngDecoder.isPng(bytes)) {
+            RgbImage png = PngDecoder.decode(bytes);
+            if (png != null) {
+                return png;
+            }
+        }
         BufferedImage image;
         try {
             image = ImageIO.read(new ByteArrayInputStream(bytes));
