@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 /** {@code ./malaria bench ...}: the benchmarks, each a command of the service it measures. */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Benchmarks: each prints its figures as key=value lines.",
-        subcommands = {BenchmarkCommand.class, ClassifierBenchmark.class, IngestBenchmark.class, MetricsBenchmark.class})
+        subcommands = {BenchmarkCommand.class, ClassifierBenchmark.class, IngestBenchmark.class, MetricsBenchmark.class,
+            EndToEndBenchmark.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

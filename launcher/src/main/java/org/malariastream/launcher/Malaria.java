@@ -24,7 +24,7 @@ import picocli.CommandLine.IVersionProvider;
         usageHelpAutoWidth = true,
         description = "malaria-stream: classify thin-blood-smear cell images as they stream out of slide scanners,"
                 + " and report live model quality and per-slide parasitaemia.",
-        subcommands = {StackCommand.class, TopicsCommand.class, IngestCommand.class, ClassifyCommand.class, MetricsCommand.class,
+        subcommands = {UpCommand.class, StackCommand.class, TopicsCommand.class, IngestCommand.class, ClassifyCommand.class, MetricsCommand.class,
             InspectCommand.class, TrainCommand.class, EvaluateCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nAlso:%n",

@@ -50,6 +50,14 @@ class MalariaCommandTest {
     }
 
     @Test
+    void upWithoutADatasetToReplaySaysHowToGetOneBeforeStartingAnything(@TempDir Path dir) {
+        Run r = run("up", "--replay", dir.resolve("nowhere").toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("No dataset to replay").contains("Malaria Datasets").contains("cell_images.zip");
+        assertThat(r.out()).doesNotContain("Starting");
+    }
+
+    @Test
     void unknownCommandSaysSoAndSuggests() {
         Run r = run("stak");
         assertThat(r.exitCode()).isEqualTo(2);

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 public final class LocalStack implements AutoCloseable {
     private final Path dataDir;
     private final boolean deleteOnClose;
-    private final EmbeddedKafkaBroker broker;
+    private EmbeddedKafkaBroker broker;
     private final ApicurioRegistry registry;
 
     private LocalStack(Path dataDir, boolean deleteOnClose, EmbeddedKafkaBroker broker, ApicurioRegistry registry) {
@@ -64,6 +64,15 @@ public final class LocalStack implements AutoCloseable {
 
     public EmbeddedKafkaBroker broker() {
         return broker;
+    }
+
+    /** Stops the broker, for fault tests; {@link #startBroker()} brings it back on the same ports and data. */
+    public void stopBroker() {
+        broker.close();
+    }
+
+    public void startBroker() {
+        broker = EmbeddedKafkaBroker.start(broker.logDir(), broker.port(), broker.controllerPort());
     }
 
     public ApicurioRegistry registry() {

@@ -39,9 +39,21 @@ public final class KafkaConnectionOptions {
                     + " e.g. " + PROPERTY_ENV_PREFIX + "SASL_MECHANISM=PLAIN.")
     Map<String, String> properties = new LinkedHashMap<>();
 
+    /** Whether a flag or the environment names a Kafka cluster (rather than leaving it to the embedded stack). */
+    public boolean namesACluster() {
+        return firstOf(bootstrapServers, System.getenv(BOOTSTRAP_ENV)) != null;
+    }
+
     /** Resolves the settings against this process's environment and system properties. */
     public KafkaConnection resolve() {
         return resolve(System.getenv(), System.getProperties());
+    }
+
+    /** Resolves against the given environment instead of this process's (plus its MALARIA_KAFKA_* settings). */
+    public KafkaConnection resolve(Map<String, String> env) {
+        Map<String, String> merged = new java.util.HashMap<>(System.getenv());
+        merged.putAll(env);
+        return resolve(merged, System.getProperties());
     }
 
     KafkaConnection resolve(Map<String, String> env, java.util.Properties system) {

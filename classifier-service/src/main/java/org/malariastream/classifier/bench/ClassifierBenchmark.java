@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +31,7 @@ import org.malariastream.classifier.service.ClassifierService;
 import org.malariastream.classifier.service.ClassifierSettings;
 import org.malariastream.common.KafkaConnection;
 import org.malariastream.common.SharedData;
+import org.malariastream.common.bench.BenchFigures;
 import org.malariastream.common.TopicInitializer;
 import org.malariastream.common.dataset.NihLayout;
 import org.malariastream.common.image.ImageLimits;
@@ -110,14 +110,14 @@ public final class ClassifierBenchmark implements Callable<Integer> {
                     List<Long> latencies = latency(producer, predictions, bodies, serviceRate / 2);
                     out.printf("classify cells_per_s=%.0f model_only_cells_per_s=%.0f service_vs_model=%.2f p50_ms=%d p99_ms=%d"
                                     + " peak_rss_mb=%d batch=%d input_px=%d cells=%d%n",
-                            serviceRate, modelOnly, serviceRate / modelOnly, percentile(latencies, 0.50),
-                            percentile(latencies, 0.99), peakRssMb(), batchSize, inputSize(modelDir), bodies.size());
+                            serviceRate, modelOnly, serviceRate / modelOnly, BenchFigures.percentile(latencies, 0.50),
+                            BenchFigures.percentile(latencies, 0.99), BenchFigures.peakRssMb(), batchSize, inputSize(modelDir), bodies.size());
                     out.flush();
                 }
             }
         } finally {
             stack.down();
-            deleteQuietly(home);
+            BenchFigures.deleteQuietly(home);
         }
         return 0;
     }
@@ -222,22 +222,6 @@ public final class ClassifierBenchmark implements Callable<Integer> {
         return latencies;
     }
 
-    private static long percentile(List<Long> values, double q) {
-        List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.isEmpty() ? -1 : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1));
-    }
-
-    /** VmHWM: the most resident memory this process has had. */
-    static long peakRssMb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-            }
-        }
-        return -1;
-    }
-
     private static int inputSize(Path modelDir) throws IOException {
         return org.malariastream.classifier.model.ModelSpec.read(modelDir.resolve(CellModel.SPEC_FILE)).inputSize();
     }
@@ -247,14 +231,6 @@ public final class ClassifierBenchmark implements Callable<Integer> {
             return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
         }
     }
 }

@@ -2,11 +2,9 @@ package org.malariastream.classifier.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -17,6 +15,7 @@ import org.malariastream.avro.CellPrediction;
 import org.malariastream.classifier.cli.ClassifyCommand;
 import org.malariastream.classifier.model.Locations;
 import org.malariastream.stack.LocalStack;
+import org.malariastream.stack.junit.ChildJvm;
 
 /**
  * The service as a process of its own, killed with SIGKILL in the middle of a stream and started again:
@@ -71,18 +70,9 @@ class ClassifierCrashTest {
 
     /** A classifier process with a stable instance id, as a supervisor restarts it. */
     private static Process classifier() throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path")));
-        String log = System.getProperty("log4j2.configurationFile");
-        if (log != null) {
-            cmd.add("-Dlog4j2.configurationFile=" + log);
-        }
-        cmd.addAll(List.of(ClassifyCommand.class.getName(), "--bootstrap-servers", stack.bootstrapServers(),
+        return ChildJvm.start(ClassifyCommand.class, List.of("--bootstrap-servers", stack.bootstrapServers(),
                 "--schema-registry-url", stack.schemaRegistryUrl(), "--model", Locations.model(null).toString(),
-                "--instance-id", "crash-1", "--batch-size", "16", "--http-port", "-1", "--device", "cpu"));
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "classifier-crash.log").toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+                "--instance-id", "crash-1", "--batch-size", "16", "--http-port", "-1", "--device", "cpu"),
+                Path.of("target", "classifier-crash.log"), "768m");
     }
 }

@@ -2,12 +2,10 @@ package org.malariastream.ingest.hotfolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +21,7 @@ import org.malariastream.ingest.cli.IngestCommand;
 import org.malariastream.ingest.intake.EventIds;
 import org.malariastream.schemas.Topics;
 import org.malariastream.stack.LocalStack;
+import org.malariastream.stack.junit.ChildJvm;
 import org.malariastream.stack.junit.LocalStackExtension;
 
 /**
@@ -53,20 +52,20 @@ class HotFolderCrashTest {
         int total = SLIDES * CELLS_PER_SLIDE;
 
         Process first = watcher(stack, inbox, scanner);
-        awaitCount(() -> count(inbox.resolve("done")) >= total / 5, first, Duration.ofSeconds(90));
+        awaitCount(() -> InboxCounts.done(inbox) >= total / 5, first, Duration.ofSeconds(90));
         first.destroyForcibly().waitFor();
-        int leftAfterKill = waiting(inbox);
+        int leftAfterKill = InboxCounts.waiting(inbox);
         assertThat(leftAfterKill).as("killed in the middle of the folder").isPositive().isLessThan(total);
 
         Process second = watcher(stack, inbox, scanner);
         try {
-            awaitCount(() -> waiting(inbox) == 0, second, Duration.ofSeconds(120));
+            awaitCount(() -> InboxCounts.waiting(inbox) == 0, second, Duration.ofSeconds(120));
         } finally {
             second.destroy();
             second.waitFor();
         }
-        assertThat(count(inbox.resolve("done"))).isEqualTo(total);
-        assertThat(Files.exists(inbox.resolve("rejected")) ? count(inbox.resolve("rejected")) : 0).isZero();
+        assertThat(InboxCounts.done(inbox)).isEqualTo(total);
+        assertThat(InboxCounts.rejected(inbox)).isZero();
 
         List<ConsumerRecord<String, CellImage>> events = KafkaProbe.read(stack, Topics.CELL_IMAGES.name(),
                 rs -> rs.stream().filter(r -> r.value().getScannerId().equals(scanner))
@@ -79,19 +78,10 @@ class HotFolderCrashTest {
     }
 
     private static Process watcher(LocalStack stack, Path inbox, String scanner) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path")));
-        String log = System.getProperty("log4j2.configurationFile");
-        if (log != null) {
-            cmd.add("-Dlog4j2.configurationFile=" + log);
-        }
-        cmd.addAll(List.of(IngestCommand.class.getName(), "watch", "--dir", inbox.toString(),
+        return ChildJvm.start(IngestCommand.class, List.of("watch", "--dir", inbox.toString(),
                 "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(),
-                "--scanner-id", scanner, "--settle-ms", "0", "--poll-ms", "50", "--batch", "10"));
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "hotfolder-crash-watcher.log").toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+                "--scanner-id", scanner, "--settle-ms", "0", "--poll-ms", "50", "--batch", "10"),
+                Path.of("target", "hotfolder-crash-watcher.log"), "256m");
     }
 
     private interface Check {
@@ -105,19 +95,5 @@ class HotFolderCrashTest {
             assertThat(System.nanoTime()).as("waited too long").isLessThan(deadline);
             Thread.sleep(20);
         }
-    }
-
-    private static int count(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return (int) files.filter(Files::isRegularFile).count();
-        }
-    }
-
-    /** Files still waiting in the inbox: everything but done/ and rejected/. */
-    private static int waiting(Path inbox) throws IOException {
-        return count(inbox) - count(inbox.resolve(HotFolder.DONE)) - count(inbox.resolve(HotFolder.REJECTED));
     }
 }
