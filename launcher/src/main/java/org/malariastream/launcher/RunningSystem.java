@@ -66,20 +66,8 @@ final class RunningSystem implements AutoCloseable {
             IngestHttpServer http = s.ingestPort() < 0 ? null : new IngestHttpServer(new IngestHttpServer.Settings(s.host(),
                     s.ingestPort(), "http", ImageLimits.DEFAULT.maxBytes(), Optional.empty()), intake, ingestMeters,
                     () -> true).start();
-            Thread folder = null;
-            if (s.inbox() != null) {
-                HotFolder hot = new HotFolder(new HotFolder.Settings(s.inbox(), "hotfolder", Duration.ofSeconds(1),
-                        Duration.ofMillis(500), 1000), intake);
-                folder = new Thread(() -> {
-                    try {
-                        hot.run();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "hot-folder");
-                folder.setDaemon(true);
-                folder.start();
-            }
+            Thread folder = s.inbox() == null ? null : new HotFolder(new HotFolder.Settings(s.inbox(), "hotfolder",
+                    Duration.ofSeconds(1), Duration.ofMillis(500), 1000), intake).start();
             return new RunningSystem(metrics, classifier, producer, intake, http, folder);
         } catch (Exception | Error e) {
             if (classifier != null) {

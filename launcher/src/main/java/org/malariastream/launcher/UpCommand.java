@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.malariastream.common.KafkaConnection;
 import org.malariastream.common.KafkaConnectionOptions;
+import org.malariastream.common.ShutdownSignal;
 import org.malariastream.common.SharedData;
 import org.malariastream.common.TopicInitializer;
 import org.malariastream.ingest.replay.DatasetReplay;
@@ -66,45 +66,55 @@ final class UpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path home = MalariaHome.resolve();
         Path images = replayDirectory();
+        // From here on a Ctrl-C, even during start-up, lets this thread stop what it started before the JVM exits.
+        ShutdownSignal signal = ShutdownSignal.install("up", Duration.ofSeconds(60));
         StackManager stack = new StackManager(home.resolve("stack"));
         boolean startedStack = false;
-        KafkaConnection connection;
-        if (kafka.namesACluster()) {
-            connection = kafka.resolve();
-        } else {
-            startedStack = !stack.status().running();
-            if (startedStack) {
-                out.println("Starting the embedded Kafka broker and schema registry ...");
-                out.flush();
+        RunningSystem system = null;
+        try {
+            KafkaConnection connection;
+            if (kafka.namesACluster()) {
+                connection = kafka.resolve();
+            } else {
+                startedStack = !stack.status().running();
+                if (startedStack) {
+                    out.println("Starting the embedded Kafka broker and schema registry ...");
+                    out.flush();
+                }
+                StackManager.Status status = stack.up();
+                connection = new KafkaConnection(status.broker().address(), status.registry().address(),
+                        kafka.resolve(Map.of(KafkaConnectionOptions.BOOTSTRAP_ENV, status.broker().address(),
+                                KafkaConnectionOptions.REGISTRY_ENV, status.registry().address())).extraProperties());
             }
-            StackManager.Status status = stack.up();
-            connection = new KafkaConnection(status.broker().address(), status.registry().address(),
-                    kafka.resolve(Map.of(KafkaConnectionOptions.BOOTSTRAP_ENV, status.broker().address(),
-                            KafkaConnectionOptions.REGISTRY_ENV, status.registry().address())).extraProperties());
-        }
-        TopicInitializer.ensureTopics(connection.admin(), Optional.of(3));
-        Path hotFolder = inbox != null ? inbox : home.resolve("inbox");
-        out.println("Starting the classifier, metrics and ingest services ...");
-        out.flush();
-        RunningSystem system = RunningSystem.start(connection, new RunningSystem.Settings(home.resolve("up"), hotFolder,
-                model != null ? model : RunningSystem.defaultModel(), "127.0.0.1", ingestPort, classifierPort, metricsPort,
-                MetricsSettings.defaults(), Duration.ofSeconds(1)));
-
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        boolean stopStack = startedStack;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
+            TopicInitializer.ensureTopics(connection.admin(), Optional.of(3));
+            Path hotFolder = inbox != null ? inbox : home.resolve("inbox");
+            out.println("Starting the classifier, metrics and ingest services ...");
+            out.flush();
+            system = RunningSystem.start(connection, new RunningSystem.Settings(home.resolve("up"), hotFolder,
+                    model != null ? model : RunningSystem.defaultModel(), "127.0.0.1", ingestPort, classifierPort,
+                    metricsPort, MetricsSettings.defaults(), Duration.ofSeconds(1)));
+            printWhereEverythingIs(out, system, connection, hotFolder, startedStack);
+            if (images != null) {
+                replay(images, system, out);
+            }
+            signal.await();
             out.println();
             out.println("Stopping ...");
             out.flush();
-            system.close();
-            if (stopStack) {
+            return 0;
+        } finally {
+            if (system != null) {
+                system.close();
+            }
+            if (startedStack) {
                 stack.down();
             }
-            stopped.countDown();
-        }, "up-shutdown"));
+            signal.release();
+        }
+    }
 
+    private static void printWhereEverythingIs(PrintWriter out, RunningSystem system, KafkaConnection connection,
+            Path hotFolder, boolean startedStack) {
         out.println();
         out.println("malaria-stream is up:");
         out.printf("  QA page (live model quality, slides)  %s%n", system.qaPage());
@@ -116,13 +126,6 @@ final class UpCommand implements Callable<Integer> {
         out.printf("  Kafka, schema registry                %s, %s%n", connection.bootstrapServers(), connection.schemaRegistryUrl());
         out.println("Ctrl-C stops everything" + (startedStack ? " (the embedded stack too; its data is kept)." : "."));
         out.flush();
-
-        if (images != null) {
-            replay(images, system, out);
-        }
-        stop.await();
-        stopped.await();
-        return 0;
     }
 
     /** The dataset to replay, or null for none; a clear error when there is none to be had. */

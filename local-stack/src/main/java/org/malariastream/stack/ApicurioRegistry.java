@@ -65,7 +65,7 @@ public final class ApicurioRegistry implements AutoCloseable {
             if (storageDir != null) {
                 Files.createDirectories(storageDir);
             }
-            Process process = new ProcessBuilder(cmd)
+            Process process = new ProcessBuilder(ProcessControl.detached(cmd))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();

@@ -116,7 +116,7 @@ public final class StackManager {
                 home.resolve("kafka").toString(), Integer.toString(port), Integer.toString(controllerPort));
         Process process;
         try {
-            ProcessBuilder builder = new ProcessBuilder(cmd);
+            ProcessBuilder builder = new ProcessBuilder(ProcessControl.detached(cmd));
             // The class path goes by environment: on the command line it would push the marker out of the
             // 4 KiB that the status check can read.
             builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));

@@ -4,12 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.malariastream.classifier.model.Locations;
 import org.malariastream.classifier.service.ClassifierService;
 import org.malariastream.classifier.service.ClassifierSettings;
 import org.malariastream.common.KafkaConnectionOptions;
+import org.malariastream.common.ShutdownSignal;
 import org.malariastream.common.image.ImageLimits;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,22 +82,15 @@ public final class ClassifyCommand implements Callable<Integer> {
         ClassifierSettings settings = new ClassifierSettings(group, instanceId(), stableId, Locations.model(model), device,
                 batchSize, Duration.ofMillis(maxBatchWaitMs), Duration.ofMillis(commitIntervalMs), ImageLimits.DEFAULT,
                 httpHost, httpPort);
-        CountDownLatch stop = new CountDownLatch(1);
+        ShutdownSignal signal = ShutdownSignal.install("classifier", Duration.ofSeconds(40));
         try (ClassifierService service = new ClassifierService(kafka.resolve(), settings).start(settings)) {
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                try {
-                    main.join(40_000);
-                } catch (InterruptedException ignored) {
-                    // shutting down anyway
-                }
-            }, "classifier-shutdown"));
-            while (!stop.await(1, TimeUnit.SECONDS)) {
+            while (!signal.await(Duration.ofSeconds(1))) {
                 if (!service.running()) {
                     return 1; // the loop died: exit, so that a supervisor restarts the instance
                 }
             }
+        } finally {
+            signal.release();
         }
         return 0;
     }

@@ -2,9 +2,11 @@ package org.malariastream.classifier.service;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.malariastream.avro.DeadLetterReason;
 
 /** The classifier's own meters, beside the Kafka clients' (lag among them) and the JVM's. */
@@ -17,6 +19,8 @@ final class ClassifierMetrics {
     final Timer endToEnd;
     final Counter transactions;
     final Counter aborted;
+    /** Partitions of the input topic this instance owns now; 0 while it waits for a rebalance. */
+    final AtomicInteger assignedPartitions = new AtomicInteger();
 
     ClassifierMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -34,6 +38,8 @@ final class ClassifierMetrics {
                 .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
         this.transactions = Counter.builder("classifier.transactions").tag("outcome", "committed").register(registry);
         this.aborted = Counter.builder("classifier.transactions").tag("outcome", "aborted").register(registry);
+        Gauge.builder("classifier.partitions.assigned", assignedPartitions, Number::doubleValue)
+                .description("Input partitions this instance owns").register(registry);
     }
 
     /** A separate meter: Prometheus wants every series of one name to have the same tag keys. */

@@ -87,6 +87,11 @@ public final class ClassifierService implements AutoCloseable {
         return (long) metrics.predictedCommitted.count();
     }
 
+    /** Input partitions this instance owns now. */
+    public int assignedPartitions() {
+        return metrics.assignedPartitions.get();
+    }
+
     /** False once the inference loop has ended, e.g. after an error it cannot recover from. */
     public boolean running() {
         return loop.running() && thread.isAlive();

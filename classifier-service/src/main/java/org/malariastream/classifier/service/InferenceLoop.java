@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -342,11 +343,13 @@ final class InferenceLoop implements Runnable {
             }
             // Still the owner: classify and commit what was taken, so the next owner starts after it.
             finishInFlight();
+            metrics.assignedPartitions.set(consumer.assignment().size() - partitions.size());
             log.info("Partitions revoked after committing in-flight work: {}", partitions);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            metrics.assignedPartitions.set(consumer.assignment().size());
             log.info("Partitions assigned: {}", partitions);
         }
 
@@ -362,8 +365,9 @@ final class InferenceLoop implements Runnable {
             offsets.clear();
             capturedInTransaction.clear();
             abortQuietly();
-            Set<TopicPartition> kept = new java.util.HashSet<>(consumer.assignment());
+            Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
             kept.removeAll(partitions);
+            metrics.assignedPartitions.set(kept.size());
             rewind(kept);
         }
     }

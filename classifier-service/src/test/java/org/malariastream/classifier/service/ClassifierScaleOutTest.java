@@ -35,6 +35,12 @@ class ClassifierScaleOutTest {
              ClassifierService b = new ClassifierService(CellImages.connection(stack), ClassifierServiceTest.settings("scale-b", -1))) {
             a.start(ClassifierServiceTest.settings("scale-a", -1));
             b.start(ClassifierServiceTest.settings("scale-b", -1));
+            // Both must own partitions before the images arrive, or the first could finish them alone.
+            long deadline = System.currentTimeMillis() + Duration.ofMinutes(1).toMillis();
+            while (!(a.assignedPartitions() > 0 && b.assignedPartitions() > 0 && a.assignedPartitions() + b.assignedPartitions() == 4)) {
+                assertThat(System.currentTimeMillis()).as("both instances joined the group").isLessThan(deadline);
+                Thread.sleep(100);
+            }
             CellImages.send(stack, cells.stream().map(CellImages.Cell::image).toList());
             List<CellPrediction> predictions = CellImages.predictions(stack, total, Duration.ofMinutes(4));
             Map<String, Long> perEvent = predictions.stream()

@@ -1,11 +1,12 @@
 package org.malariastream.ingest.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.malariastream.common.KafkaConnection;
 import org.malariastream.common.KafkaConnectionOptions;
+import org.malariastream.common.ShutdownSignal;
 import org.malariastream.common.observability.KafkaHealth;
 import org.malariastream.ingest.hotfolder.HotFolder;
 import org.malariastream.ingest.http.IngestHttpServer;
@@ -50,37 +51,20 @@ final class ServeCommand implements Callable<Integer> {
     @SuppressWarnings("try") // the server is used by being open
     public Integer call() throws Exception {
         KafkaConnection connection = kafka.resolve();
-        CountDownLatch stopped = new CountDownLatch(1);
+        ShutdownSignal signal = ShutdownSignal.install("ingest", Duration.ofSeconds(30));
         try (IngestRuntime runtime = new IngestRuntime(connection, limits.limits());
              KafkaHealth health = new KafkaHealth(connection.admin());
              IngestHttpServer server = new IngestHttpServer(new IngestHttpServer.Settings(host, port, scannerId,
                      limits.maxBytes, Optional.ofNullable(token)), runtime.intake, runtime.meters, health).start()) {
-            Thread folderThread = null;
-            if (watch != null) {
-                HotFolder folder = new HotFolder(WatchCommand.settings(watch, scannerId, 1000, 500, 1000), runtime.intake);
-                folderThread = new Thread(() -> {
-                    try {
-                        folder.run();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "hot-folder");
-                folderThread.start();
+            Thread folder = watch == null ? null
+                    : new HotFolder(WatchCommand.settings(watch, scannerId, 1000, 500, 1000), runtime.intake).start();
+            signal.await();
+            if (folder != null) {
+                folder.interrupt();
+                folder.join(10_000);
             }
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stopped.countDown();
-                try {
-                    main.join(15_000);
-                } catch (InterruptedException ignored) {
-                    // shutting down anyway
-                }
-            }, "ingest-shutdown"));
-            stopped.await();
-            if (folderThread != null) {
-                folderThread.interrupt();
-                folderThread.join(10_000);
-            }
+        } finally {
+            signal.release();
         }
         return 0;
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.malariastream.common.KafkaConnectionOptions;
+import org.malariastream.common.ShutdownSignal;
 import org.malariastream.ingest.hotfolder.HotFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,26 +55,21 @@ final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        ShutdownSignal signal = once ? null : ShutdownSignal.install("ingest-watch", Duration.ofSeconds(30));
         try (IngestRuntime runtime = new IngestRuntime(kafka.resolve(), limits.limits())) {
             HotFolder folder = new HotFolder(settings(dir, scannerId, settleMs, pollMs, batch), runtime.intake);
             if (once) {
                 return drain(folder);
             }
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                main.interrupt();
-                try {
-                    main.join(10_000);
-                } catch (InterruptedException ignored) {
-                    // shutting down anyway
-                }
-            }, "ingest-watch-shutdown"));
-            try {
-                folder.run();
-            } catch (InterruptedException stopped) {
-                Thread.currentThread().interrupt();
-            }
+            Thread watcher = folder.start();
+            signal.await();
+            watcher.interrupt();
+            watcher.join(10_000);
             return 0;
+        } finally {
+            if (signal != null) {
+                signal.release();
+            }
         }
     }
 

@@ -92,6 +92,20 @@ public final class HotFolder {
         }
     }
 
+    /** Runs {@link #run()} on a daemon thread of its own; interrupt it to stop. */
+    public Thread start() {
+        Thread thread = new Thread(() -> {
+            try {
+                run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "hot-folder");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
     /** One pass over the inbox: publishes up to a batch of settled files and moves them out. */
     public ScanResult scanOnce() {
         long now = System.currentTimeMillis();

@@ -5,9 +5,9 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.malariastream.common.KafkaConnection;
 import org.malariastream.common.KafkaConnectionOptions;
+import org.malariastream.common.ShutdownSignal;
 import org.malariastream.metrics.MetricsService;
 import org.malariastream.metrics.topology.MetricsSettings;
 import picocli.CommandLine.Command;
@@ -101,18 +101,16 @@ public final class MetricsCommand implements Callable<Integer> {
         Path state = stateDir != null ? stateDir : malariaHome().resolve("metrics").resolve("state-" + httpPort);
         MetricsService.Config config = new MetricsService.Config(connection, applicationId, state, httpHost, httpPort,
                 advertised, threads, commitInterval, cacheMb * 1024 * 1024, settings, createTopics);
-        CountDownLatch stopped = new CountDownLatch(1);
-        MetricsService service = new MetricsService(config);
         // Ctrl-C or SIGTERM: close Streams cleanly (commit, leave the group) before the JVM exits.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "metrics-shutdown"));
-        service.start();
-        spec.commandLine().getOut().printf("Metrics service running: QA page %s/ , API %s/api/models , Prometheus %s/metrics%n",
-                service.baseUrl(), service.baseUrl(), service.baseUrl());
-        spec.commandLine().getOut().flush();
-        stopped.await();
+        ShutdownSignal signal = ShutdownSignal.install("metrics", Duration.ofSeconds(40));
+        try (MetricsService service = new MetricsService(config).start()) {
+            spec.commandLine().getOut().printf("Metrics service running: QA page %s/ , API %s/api/models , Prometheus %s/metrics%n",
+                    service.baseUrl(), service.baseUrl(), service.baseUrl());
+            spec.commandLine().getOut().flush();
+            signal.await();
+        } finally {
+            signal.release();
+        }
         return 0;
     }
 
