@@ -69,6 +69,12 @@ public final class ClassifierBenchmark implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
+    @Option(names = "--max-batch-wait-ms", defaultValue = "20", description = "The service's batch wait. Default: ${DEFAULT-VALUE}.")
+    long maxBatchWaitMs;
+
+    @Option(names = "--commit-interval-ms", defaultValue = "100", description = "The service's commit interval. Default: ${DEFAULT-VALUE}.")
+    long commitIntervalMs;
+
     @Option(names = "--latency-seconds", defaultValue = "20", description = "Length of the half-load run. Default: ${DEFAULT-VALUE}.")
     int latencySeconds;
 
@@ -98,7 +104,7 @@ public final class ClassifierBenchmark implements Callable<Integer> {
                 predictions.subscribe(List.of(Topics.CELL_PREDICTIONS.name()));
                 send(producer, bodies, "warm", 0);
                 ClassifierSettings settings = new ClassifierSettings("bench", "bench-1", true, modelDir, "auto", batchSize,
-                        Duration.ofMillis(20), Duration.ofMillis(100), ImageLimits.DEFAULT, "127.0.0.1", -1);
+                        Duration.ofMillis(maxBatchWaitMs), Duration.ofMillis(commitIntervalMs), ImageLimits.DEFAULT, "127.0.0.1", -1);
                 try (ClassifierService service = new ClassifierService(connection, settings).start(settings)) {
                     await(predictions, bodies.size(), null);
                     send(producer, bodies, "run", 0);
@@ -109,9 +115,10 @@ public final class ClassifierBenchmark implements Callable<Integer> {
                             serviceRate / 2, latencySeconds);
                     List<Long> latencies = latency(producer, predictions, bodies, serviceRate / 2);
                     out.printf("classify cells_per_s=%.0f model_only_cells_per_s=%.0f service_vs_model=%.2f p50_ms=%d p99_ms=%d"
-                                    + " peak_rss_mb=%d batch=%d input_px=%d cells=%d%n",
+                                    + " peak_rss_mb=%d batch=%d wait_ms=%d commit_ms=%d input_px=%d cells=%d%n",
                             serviceRate, modelOnly, serviceRate / modelOnly, BenchFigures.percentile(latencies, 0.50),
-                            BenchFigures.percentile(latencies, 0.99), BenchFigures.peakRssMb(), batchSize, inputSize(modelDir), bodies.size());
+                            BenchFigures.percentile(latencies, 0.99), BenchFigures.peakRssMb(), batchSize, maxBatchWaitMs, commitIntervalMs, inputSize(modelDir),
+                            bodies.size());
                     out.flush();
                 }
             }

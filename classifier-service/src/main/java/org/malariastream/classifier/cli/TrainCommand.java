@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
             "With --folds K: patient-grouped K-fold cross-validation of the same recipe; writes cv_report.json"
                     + " (per-fold and mean/sd figures for 1/2/4/8 test-time views) to --report-dir."},
         footer = {"", "Examples:",
-            "  train --images ../shared/data/malaria-cells/cell_images --out models/malaria-mnv2-v1",
+            "  train --images ../shared/data/malaria-cells/cell_images --out models/malaria-mnv2-v2 --input-size 128 --model-version 2",
             "  train --images ../shared/data/malaria-cells/cell_images --folds 5 --seed-recipe --report-dir target/cv"})
 public final class TrainCommand implements Callable<Integer> {
 
@@ -196,7 +196,7 @@ public final class TrainCommand implements Callable<Integer> {
             printSummary(pw, report.get("summary"));
         } else {
             Path outDir = out != null ? out : Path.of("models", "malaria-mnv2-dev");
-            String reproduce = "./malaria train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            String reproduce = "./malaria train " + String.join(" ", ownArguments());
             ObjectNode report = ModelTraining.trainAndWrite(decoded, config, backboneFile, outDir,
                     new ModelTraining.Options(name, modelVersion, validationFraction, testFraction, tta, seedRecipe,
                             reproduce, !noProgress, line -> say(pw, line)));
@@ -238,5 +238,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new TrainCommand()).execute(args));
+    }
+
+    /** This command's arguments; under the launcher picocli's original arguments start with the command name. */
+    private List<String> ownArguments() {
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        return !args.isEmpty() && args.get(0).equals(spec.name()) ? args.subList(1, args.size()) : args;
     }
 }
