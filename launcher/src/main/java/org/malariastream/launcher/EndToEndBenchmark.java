@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -63,16 +64,17 @@ final class EndToEndBenchmark implements Callable<Integer> {
                  KafkaConsumer<String, Object> predictions = new KafkaConsumer<>(connection.consumer("bench-" + System.nanoTime()))) {
                 predictions.subscribe(List.of(Topics.CELL_PREDICTIONS.name()));
                 long start = System.nanoTime();
-                DatasetReplay.Summary replay = replay(dataset, system, "bench-e2e", 0, cells);
-                List<Long> throughputLatencies = await(predictions, replay.published(), "bench-e2e");
+                CompletableFuture<DatasetReplay.Summary> running = replayInBackground(dataset, system, "bench-e2e", 0, cells);
+                List<Long> throughputLatencies = await(predictions, running, "bench-e2e");
+                DatasetReplay.Summary replay = running.join();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double rate = replay.published() / seconds;
                 err.printf("bench: %d cells in %.1f s (ingest alone took %.1f s); latency run at %.0f cells/s%n",
                         replay.published(), seconds, replay.elapsed().toMillis() / 1000.0, rate / 2);
                 err.flush();
                 int latencyCells = (int) Math.min(rate / 2 * latencySeconds, 17_000);
-                DatasetReplay.Summary paced = replay(dataset, system, "bench-latency", rate / 2, latencyCells);
-                List<Long> latencies = await(predictions, paced.published(), "bench-latency");
+                List<Long> latencies = await(predictions,
+                        replayInBackground(dataset, system, "bench-latency", rate / 2, latencyCells), "bench-latency");
                 out.printf("e2e cells_per_s=%.0f cells=%d p50_ms=%d p99_ms=%d latency_rate=%.0f full_load_p50_ms=%d"
                                 + " services_peak_rss_mb=%d broker_peak_rss_mb=%d registry_peak_rss_mb=%d%n",
                         rate, replay.published(), BenchFigures.percentile(latencies, 0.5), BenchFigures.percentile(latencies, 0.99), rate / 2,
@@ -87,10 +89,17 @@ final class EndToEndBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private static DatasetReplay.Summary replay(Path dataset, RunningSystem system, String scanner, double rate, int limit)
-            throws InterruptedException {
-        return new DatasetReplay(new DatasetReplay.Settings(dataset, scanner, rate, limit, true, 2000), system.intake)
-                .run(new DatasetReplay.Progress() {
+    /**
+     * Replays on another thread, so that predictions are read while the cells are still being sent: a latency
+     * taken only after the replay ended would include the rest of the replay.
+     */
+    private static CompletableFuture<DatasetReplay.Summary> replayInBackground(Path dataset, RunningSystem system,
+            String scanner, double rate, int limit) {
+        DatasetReplay replay = new DatasetReplay(new DatasetReplay.Settings(dataset, scanner, rate, limit, true, 2000),
+                system.intake);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return replay.run(new DatasetReplay.Progress() {
                     @Override
                     public void started(int total) {
                     }
@@ -99,13 +108,23 @@ final class EndToEndBenchmark implements Callable<Integer> {
                     public void advanced(int done, int rejected) {
                     }
                 });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("replay interrupted", e);
+            }
+        });
     }
 
-    /** Reads predictions of one scanner until {@code count} came; returns capture-to-visible latencies. */
-    private static List<Long> await(KafkaConsumer<String, Object> consumer, int count, String scanner) {
+    /** Reads predictions of one scanner until all the replay published came; returns capture-to-visible latencies. */
+    private static List<Long> await(KafkaConsumer<String, Object> consumer, CompletableFuture<DatasetReplay.Summary> replay,
+            String scanner) {
         List<Long> latencies = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+        int count = Integer.MAX_VALUE;
         while (latencies.size() < count && System.nanoTime() < deadline) {
+            if (replay.isDone()) {
+                count = replay.join().published();
+            }
             for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(50))) {
                 if (r.value() instanceof CellPrediction p && p.getScannerId().equals(scanner)) {
                     latencies.add(System.currentTimeMillis() - p.getCapturedAt().toEpochMilli());
@@ -113,7 +132,8 @@ final class EndToEndBenchmark implements Callable<Integer> {
             }
         }
         if (latencies.size() < count) {
-            throw new IllegalStateException("only " + latencies.size() + " of " + count + " predictions arrived");
+            throw new IllegalStateException("only " + latencies.size() + " predictions arrived in 20 minutes"
+                    + (replay.isDone() ? " of " + count : "; the replay had not finished"));
         }
         return latencies;
     }
