@@ -144,9 +144,12 @@ final class InferenceLoop implements Runnable {
         }
     }
 
-    /** Polls until a batch is full or the batch wait has passed. */
+    /**
+     * Polls until a batch is full or the batch wait has passed. While a prepared batch waits for the network
+     * it takes only what has arrived: waiting for more would hold that batch back.
+     */
     private List<ConsumerRecord<byte[], byte[]>> gather() {
-        long deadline = System.nanoTime() + settings.maxBatchWait().toNanos();
+        long deadline = System.nanoTime() + (pending == null ? settings.maxBatchWait().toNanos() : 0);
         while (gathered.size() < settings.maxBatch() && running) {
             long left = deadline - System.nanoTime();
             if (left <= 0 && !gathered.isEmpty()) {
