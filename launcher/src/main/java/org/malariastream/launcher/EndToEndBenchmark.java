@@ -4,19 +4,18 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.function.IntSupplier;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.malariastream.avro.CellPrediction;
 import org.malariastream.common.KafkaConnection;
 import org.malariastream.common.SharedData;
 import org.malariastream.common.TopicInitializer;
 import org.malariastream.common.bench.BenchFigures;
+import org.malariastream.common.bench.CaptureLatencies;
 import org.malariastream.ingest.replay.DatasetReplay;
 import org.malariastream.metrics.topology.MetricsSettings;
 import org.malariastream.schemas.Topics;
@@ -118,22 +117,12 @@ final class EndToEndBenchmark implements Callable<Integer> {
     /** Reads predictions of one scanner until all the replay published came; returns capture-to-visible latencies. */
     private static List<Long> await(KafkaConsumer<String, Object> consumer, CompletableFuture<DatasetReplay.Summary> replay,
             String scanner) {
-        List<Long> latencies = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-        int count = Integer.MAX_VALUE;
-        while (latencies.size() < count && System.nanoTime() < deadline) {
-            if (replay.isDone()) {
-                count = replay.join().published();
-            }
-            for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(50))) {
-                if (r.value() instanceof CellPrediction p && p.getScannerId().equals(scanner)) {
-                    latencies.add(System.currentTimeMillis() - p.getCapturedAt().toEpochMilli());
-                }
-            }
-        }
-        if (latencies.size() < count) {
+        IntSupplier published = () -> replay.isDone() ? replay.join().published() : Integer.MAX_VALUE;
+        List<Long> latencies = CaptureLatencies.read(consumer, p -> p.getScannerId().equals(scanner), published,
+                Duration.ofMinutes(20));
+        if (latencies.size() < published.getAsInt()) {
             throw new IllegalStateException("only " + latencies.size() + " predictions arrived in 20 minutes"
-                    + (replay.isDone() ? " of " + count : "; the replay had not finished"));
+                    + (replay.isDone() ? " of " + published.getAsInt() : "; the replay had not finished"));
         }
         return latencies;
     }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +31,7 @@ import org.malariastream.classifier.service.ClassifierSettings;
 import org.malariastream.common.KafkaConnection;
 import org.malariastream.common.SharedData;
 import org.malariastream.common.bench.BenchFigures;
+import org.malariastream.common.bench.CaptureLatencies;
 import org.malariastream.common.TopicInitializer;
 import org.malariastream.common.dataset.NihLayout;
 import org.malariastream.common.image.ImageLimits;
@@ -208,7 +208,6 @@ public final class ClassifierBenchmark implements Callable<Integer> {
         for (int i = 0; i < count; i++) {
             cycle.add(bodies.get(i % bodies.size()));
         }
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         Thread sender = new Thread(() -> {
             try {
                 send(producer, cycle, "latency", rate);
@@ -217,14 +216,8 @@ public final class ClassifierBenchmark implements Callable<Integer> {
             }
         });
         sender.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(latencySeconds + 60L).toNanos();
-        while (latencies.size() < count && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(50))) {
-                if (r.value() instanceof CellPrediction p && p.getSlideId().startsWith("latency-")) {
-                    latencies.add(System.currentTimeMillis() - p.getCapturedAt().toEpochMilli());
-                }
-            }
-        }
+        List<Long> latencies = CaptureLatencies.read(consumer, p -> p.getSlideId().startsWith("latency-"), () -> count,
+                Duration.ofSeconds(latencySeconds + 60L));
         sender.join();
         return latencies;
     }
