@@ -116,8 +116,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--folds", paramLabel = "K", description = "Run patient-grouped K-fold cross-validation instead of building a model.")
     Integer folds;
 
-    @Option(names = "--only-folds", paramLabel = "N", description = "With --folds: run only the first N folds (a partial estimate).")
+    @Option(names = "--only-folds", paramLabel = "N", description = "With --folds: run only N folds, from --from-fold on (a partial estimate).")
     Integer onlyFolds;
+
+    @Option(names = "--from-fold", paramLabel = "F", defaultValue = "1",
+            description = "With --folds: start at fold F (1-based), e.g. to run the folds of one cross-validation in"
+                    + " several sittings or processes; the report then holds those folds only (default: ${DEFAULT-VALUE}).")
+    int fromFold;
 
     @Option(names = "--report-dir", paramLabel = "DIR", description = "Where cross-validation writes its report (default: target/cv).")
     Path reportDir;
@@ -150,6 +155,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (folds != null && folds < 2) {
             throw new CommandLine.ParameterException(cmd, "--folds must be >= 2");
+        }
+        if (folds != null && (fromFold < 1 || fromFold > folds)) {
+            throw new CommandLine.ParameterException(cmd, "--from-fold must be between 1 and --folds");
         }
         TrainConfig config;
         try {
@@ -188,7 +196,7 @@ public final class TrainCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         if (folds != null) {
             Path outDir = reportDir != null ? reportDir : Path.of("target", "cv");
-            ObjectNode report = CrossValidation.run(decoded, folds, onlyFolds == null ? folds : onlyFolds,
+            ObjectNode report = CrossValidation.run(decoded, folds, fromFold, onlyFolds == null ? folds : onlyFolds,
                     validationFraction, config, backboneFile,
                     seedRecipe, outDir, !noProgress, line -> say(pw, line));
             pw.printf("cross-validation (%d folds, %.0f s) -> %s%n", folds, (System.nanoTime() - t0) / 1e9,

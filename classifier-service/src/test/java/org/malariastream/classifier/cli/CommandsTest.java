@@ -115,4 +115,26 @@ class CommandsTest {
             assertThat(p.get(0).probabilityParasitized()).isBetween(0f, 1f);
         }
     }
+
+    @Test
+    void crossValidationCanRunOneFoldInASittingOfItsOwn() throws Exception {
+        Path dir = tmp.resolve("cv");
+        Run r = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "60",
+                "--input-size", "64", "--head-epochs", "1", "--epochs", "0", "--folds", "3", "--from-fold", "2",
+                "--only-folds", "1", "--report-dir", dir.toString(), "--no-progress");
+        assertThat(r.code()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("fold 2/3").doesNotContain("fold 1/3").doesNotContain("fold 3/3");
+        JsonNode report = ModelSpec.JSON.readTree(dir.resolve("cv_report.json").toFile());
+        assertThat(report.get("first_fold").asInt()).isEqualTo(2);
+        assertThat(report.get("folds_run").asInt()).isEqualTo(1);
+        assertThat(report.get("fold_results")).hasSize(1);
+        assertThat(report.get("fold_results").get(0).get("fold").asInt()).isEqualTo(2);
+        java.util.List<String> rows = Files.readAllLines(dir.resolve("cv_predictions.csv"));
+        assertThat(rows).hasSizeGreaterThan(1);
+        assertThat(rows.subList(1, rows.size())).allSatisfy(row -> assertThat(row.split(",")[4]).isEqualTo("2"));
+
+        Run bad = run(new TrainCommand(), "--images", SharedData.images().toString(), "--folds", "3", "--from-fold", "4");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--from-fold must be between 1 and --folds");
+    }
 }

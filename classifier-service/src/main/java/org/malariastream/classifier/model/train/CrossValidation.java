@@ -45,12 +45,20 @@ public final class CrossValidation {
     /** Runs the cross-validation and writes {@code cv_report.json} and {@code cv_predictions.csv} into {@code outDir}. */
     public static ObjectNode run(DecodedCells data, int folds, double validationFraction, TrainConfig config,
             Path backbone, boolean seedRecipe, Path outDir, boolean progress, Consumer<String> say) throws IOException {
-        return run(data, folds, folds, validationFraction, config, backbone, seedRecipe, outDir, progress, say);
+        return run(data, folds, 1, folds, validationFraction, config, backbone, seedRecipe, outDir, progress, say);
     }
 
-    /** As above, but runs only the first {@code runFolds} of the {@code folds} folds (a partial estimate). */
-    public static ObjectNode run(DecodedCells data, int folds, int runFolds, double validationFraction, TrainConfig config,
-            Path backbone, boolean seedRecipe, Path outDir, boolean progress, Consumer<String> say) throws IOException {
+    /**
+     * As above, but runs only {@code runFolds} of the {@code folds} folds from {@code firstFold} (1-based) on: a
+     * partial estimate, or one sitting of a cross-validation run in several (the folds are the same in each).
+     */
+    public static ObjectNode run(DecodedCells data, int folds, int firstFold, int runFolds, double validationFraction,
+            TrainConfig config, Path backbone, boolean seedRecipe, Path outDir, boolean progress, Consumer<String> say)
+            throws IOException {
+        if (firstFold < 1 || firstFold > folds) {
+            throw new IllegalArgumentException("first fold must be between 1 and " + folds + ", got " + firstFold);
+        }
+        int lastFold = Math.min(folds, firstFold - 1 + runFolds);
         Consumer<String> tell = line -> {
             LOG.info(line);
             if (say != null) {
@@ -87,8 +95,9 @@ public final class CrossValidation {
         report.put("skipped", data.skipped().size());
         ArrayNode foldNodes = report.putArray("fold_results");
         Map<String, List<Metrics>> byVariant = new LinkedHashMap<>();
-        report.put("folds_run", Math.min(runFolds, folds));
-        for (PatientSplit.Fold fold : split.subList(0, Math.min(runFolds, folds))) {
+        report.put("first_fold", firstFold);
+        report.put("folds_run", lastFold - firstFold + 1);
+        for (PatientSplit.Fold fold : split.subList(firstFold - 1, lastFold)) {
             long t0 = System.nanoTime();
             PatientSplit.Split inner = PatientSplit.trainValidationTest(fold.rest(), validationFraction, 0,
                     config.seed() + 1000L * (fold.index() + 1));
