@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
             "With --folds K: patient-grouped K-fold cross-validation of the same recipe; writes cv_report.json"
                     + " (per-fold and mean/sd figures for 1/2/4/8 test-time views) to --report-dir."},
         footer = {"", "Examples:",
-            "  train --images ../shared/data/malaria-cells/cell_images --out models/malaria-mnv2-v2 --input-size 128 --model-version 2",
+            "  train --images ../shared/data/malaria-cells/cell_images --out models/malaria-mnv2-v3 --input-size 128 --trainable-from 0 --epochs 8 --patience 8 --model-version 3",
             "  train --images ../shared/data/malaria-cells/cell_images --folds 5 --seed-recipe --report-dir target/cv"})
 public final class TrainCommand implements Callable<Integer> {
 
