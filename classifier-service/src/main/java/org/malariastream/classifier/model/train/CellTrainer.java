@@ -45,6 +45,8 @@ import org.malariastream.classifier.model.preprocess.RgbImage;
  *       {@code backboneLrFactor} times the head's rate; half an epoch of linear warm-up then a cosine
  *       decay to 1% of the peak. After each epoch the validation loss decides: the best epoch's
  *       weights are kept, and training stops after {@code patience} epochs without improvement.
+ *       With {@code emaDecay > 0} a moving average of the weights ({@link WeightAverage}) is kept
+ *       through stage 2, and it is the averaged weights that validation judges and the model keeps.
  * </ol>
  *
  * Adam, soft-label cross-entropy with label smoothing, augmented batches. Deterministic for a seed
@@ -63,8 +65,14 @@ public final class CellTrainer {
         this.showProgress = showProgress;
     }
 
-    /** The trained network (caller closes it), the per-epoch history and the best epoch. */
-    public record Result(CellNetwork network, List<EpochStats> history, int bestEpoch, double trainSeconds) {}
+    /**
+     * The trained network (caller closes it), the per-epoch history and the best epoch. When a weight
+     * average was kept, {@code unaveraged} holds the best un-averaged weights of the same run (by
+     * validation loss, in the layout of {@link #restore}), so the average's gain can be measured on
+     * one training run; else it is null.
+     */
+    public record Result(CellNetwork network, List<EpochStats> history, int bestEpoch, double trainSeconds,
+            Map<String, float[]> unaveraged) {}
 
     /** Learning rate per parameter: the schedule's current value times the parameter's factor. */
     private static final class Rates implements ParameterTracker {
@@ -126,6 +134,10 @@ public final class CellTrainer {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
+        boolean averaging = config.emaDecay() > 0;
+        WeightAverage average = null;
+        Map<String, float[]> unaveraged = null;
+        double unaveragedLoss = Double.POSITIVE_INFINITY;
         try (Trainer trainer = network.model().newTrainer(tc)) {
             trainer.initialize(new Shape(1, 3, size, size));
             skipGradientSanityCheck(trainer);
@@ -133,6 +145,9 @@ public final class CellTrainer {
                 boolean headStage = epoch <= config.headEpochs();
                 int fineEpoch = epoch - config.headEpochs(); // 1-based within stage 2
                 network.setTrainableFrom(headStage ? 19 : config.trainableFrom());
+                if (averaging && !headStage && average == null) {
+                    average = new WeightAverage(network.model().getBlock().getParameters().values(), config.emaDecay());
+                }
                 shuffle(order, random);
                 long t0 = System.nanoTime();
                 double lossSum = 0;
@@ -162,6 +177,9 @@ public final class CellTrainer {
                             }
                             trainer.step();
                         }
+                        if (average != null) {
+                            average.update();
+                        }
                         seen += n;
                         if (bar != null) {
                             bar.step();
@@ -171,39 +189,61 @@ public final class CellTrainer {
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double valLoss = Double.NaN, valAcc = Double.NaN, valAuc = Double.NaN;
+                double avgLoss = Double.NaN, avgAcc = Double.NaN, avgAuc = Double.NaN;
+                Map<String, float[]> averaged = average == null ? null : average.snapshot();
                 if (!validation.isEmpty()) {
-                    float[] p = predict(network, spec, validation);
                     boolean[] y = labelsOf(validation);
+                    float[] p = predict(network, spec, validation);
                     valLoss = logLoss(p, y);
                     Metrics m = Metrics.compute(p, y, null, 0.5);
                     valAcc = m.accuracy();
                     valAuc = m.auc();
+                    if (averaged != null) {
+                        Map<String, float[]> live = snapshot(network);
+                        restore(network, averaged);
+                        float[] q = predict(network, spec, validation);
+                        restore(network, live);
+                        avgLoss = logLoss(q, y);
+                        Metrics a = Metrics.compute(q, y, null, 0.5);
+                        avgAcc = a.accuracy();
+                        avgAuc = a.auc();
+                    }
                 }
                 EpochStats stats = new EpochStats(epoch, headStage ? "head" : "fine-tune", lossSum / seen,
-                        valLoss, valAcc, valAuc, rates.current, seconds, seen / seconds);
+                        valLoss, valAcc, valAuc, avgLoss, avgAcc, avgAuc, rates.current, seconds, seen / seconds);
                 history.add(stats);
                 if (onEpoch != null) {
                     onEpoch.accept(stats);
                 }
                 if (validation.isEmpty()) {
                     bestEpoch = epoch;
+                    best = averaged; // null without an average: the last weights stand
                     continue;
                 }
-                if (valLoss < bestLoss) {
-                    bestLoss = valLoss;
+                if (averaging && valLoss < unaveragedLoss) {
+                    unaveragedLoss = valLoss;
+                    unaveraged = snapshot(network);
+                }
+                double judged = averaged != null ? avgLoss : valLoss;
+                if (judged < bestLoss) {
+                    bestLoss = judged;
                     bestEpoch = epoch;
-                    best = snapshot(network);
+                    best = averaged != null ? averaged : snapshot(network);
                     sinceBest = 0;
                 } else if (!headStage && ++sinceBest >= config.patience()) {
                     break;
                 }
             }
+        } finally {
+            if (average != null) {
+                average.close();
+            }
         }
-        if (best != null && bestEpoch != history.get(history.size() - 1).epoch()) {
+        if (best != null && (averaging || bestEpoch != history.get(history.size() - 1).epoch())) {
             restore(network, best);
         }
         network.setTrainableFrom(19);
-        return new Result(network, history, bestEpoch, (System.nanoTime() - started) / 1e9);
+        return new Result(network, history, bestEpoch, (System.nanoTime() - started) / 1e9, unaveraged);
     }
 
     /** Stage-2 rate at a (fractional) epoch position: half an epoch of linear warm-up, then cosine to 1%. */
@@ -281,18 +321,18 @@ public final class CellTrainer {
         }
     }
 
+    /** All weights by parameter id, frozen ones too (a snapshot from the head stage must restore the backbone as it was). */
     private static Map<String, float[]> snapshot(CellNetwork network) {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (var p : network.model().getBlock().getParameters()) {
             Parameter param = p.getValue();
-            if (param.requiresGradient()) {
-                out.put(param.getId(), param.getArray().toFloatArray());
-            }
+            out.put(param.getId(), param.getArray().toFloatArray());
         }
         return out;
     }
 
-    private static void restore(CellNetwork network, Map<String, float[]> saved) {
+    /** Sets the parameters {@code saved} names (by parameter id) to its values. */
+    static void restore(CellNetwork network, Map<String, float[]> saved) {
         for (var p : network.model().getBlock().getParameters()) {
             float[] values = saved.get(p.getValue().getId());
             if (values != null) {

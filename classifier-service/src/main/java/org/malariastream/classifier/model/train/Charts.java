@@ -36,13 +36,18 @@ public final class Charts {
     public static void loss(List<EpochStats> history, Path png) throws IOException {
         XYSeries train = new XYSeries("train loss (smoothed labels, augmented)");
         XYSeries val = new XYSeries("validation loss");
+        XYSeries averaged = new XYSeries("validation loss, averaged weights");
         for (EpochStats s : history) {
             train.add(s.epoch(), s.trainLoss());
             if (!Double.isNaN(s.valLoss())) {
                 val.add(s.epoch(), s.valLoss());
             }
+            if (!Double.isNaN(s.averagedValLoss())) {
+                averaged.add(s.epoch(), s.averagedValLoss());
+            }
         }
-        save(lines("Loss per epoch", "epoch", "cross-entropy", train, val), png);
+        XYSeries[] series = averaged.isEmpty() ? new XYSeries[] {train, val} : new XYSeries[] {train, val, averaged};
+        save(lines("Loss per epoch", "epoch", "cross-entropy", series), png);
     }
 
     /** Validation accuracy and ROC AUC per epoch. */

@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * validation (early stopping, operating threshold). Every test cell is scored under 8 dihedral
  * views, so the figures for 1, 2, 4 and 8 test-time views come from one pass; the threshold of
  * each fold is chosen on that fold's validation patients only. Optionally the seed's recipe
- * (frozen backbone, linear head, 224 px) is measured on the same folds.
+ * (frozen backbone, linear head, 224 px) is measured on the same folds. When training keeps a
+ * moving average of the weights, the best un-averaged weights of the same run are scored too
+ * (variants {@code unaveraged_*}, {@code cv_predictions_unaveraged.csv}): a paired measure of what
+ * the averaging gives.
  */
 public final class CrossValidation {
 
@@ -86,6 +89,7 @@ public final class CrossValidation {
             tell.accept("seed recipe features took " + Math.round((System.nanoTime() - t) / 1e9) + " s");
         }
         float[][] views = new float[files.size()][];
+        float[][] unaveragedViews = new float[files.size()][];
         int[] foldOf = new int[files.size()];
         ObjectNode report = ModelSpec.JSON.createObjectNode();
         report.put("folds", folds);
@@ -117,22 +121,17 @@ public final class CrossValidation {
             try (CellNetwork network = result.network()) {
                 node.put("best_epoch", result.bestEpoch());
                 node.set("history", ModelSpec.JSON.valueToTree(result.history()));
-                float[][] valViews = allViews(network, config.inputSize(), val);
-                float[][] testViews = allViews(network, config.inputSize(), test);
-                boolean[] valY = CellTrainer.labelsOf(val);
-                boolean[] testY = CellTrainer.labelsOf(test);
-                String[] slides = slides(test);
                 ObjectNode metrics = node.putObject("test");
-                for (int v : VIEW_COUNTS) {
-                    float[] pv = average(valViews, v);
-                    float[] pt = average(testViews, v);
-                    double threshold = Metrics.bestAccuracyThreshold(pv, valY);
-                    add(byVariant, metrics, "tta" + v + "_t050", Metrics.compute(pt, testY, slides, 0.5));
-                    add(byVariant, metrics, "tta" + v + "_tval", Metrics.compute(pt, testY, slides, threshold));
+                float[][] testViews = score(network, config.inputSize(), val, test, "", metrics, byVariant);
+                float[][] unaveraged = null;
+                if (result.unaveraged() != null) {
+                    CellTrainer.restore(network, result.unaveraged());
+                    unaveraged = score(network, config.inputSize(), val, test, "unaveraged_", metrics, byVariant);
                 }
                 for (int i = 0; i < test.size(); i++) {
                     int k = index.get(test.get(i).file());
                     views[k] = testViews[i];
+                    unaveragedViews[k] = unaveraged == null ? null : unaveraged[i];
                     foldOf[k] = fold.index() + 1;
                 }
             }
@@ -156,7 +155,31 @@ public final class CrossValidation {
             write(report, byVariant, outDir, started);
         }
         writePredictions(outDir.resolve("cv_predictions.csv"), files, foldOf, views);
+        if (java.util.Arrays.stream(unaveragedViews).anyMatch(java.util.Objects::nonNull)) {
+            writePredictions(outDir.resolve("cv_predictions_unaveraged.csv"), files, foldOf, unaveragedViews);
+        }
         return write(report, byVariant, outDir, started);
+    }
+
+    /**
+     * Scores the test cells under 1, 2, 4 and 8 views, at 0.5 and at the threshold chosen on the
+     * validation cells, into {@code metrics} as variants {@code <prefix>tta<v>_t050 / _tval}; returns the test views.
+     */
+    private static float[][] score(CellNetwork network, int inputSize, List<DecodedCell> val, List<DecodedCell> test,
+            String prefix, ObjectNode metrics, Map<String, List<Metrics>> byVariant) {
+        float[][] valViews = allViews(network, inputSize, val);
+        float[][] testViews = allViews(network, inputSize, test);
+        boolean[] valY = CellTrainer.labelsOf(val);
+        boolean[] testY = CellTrainer.labelsOf(test);
+        String[] slides = slides(test);
+        for (int v : VIEW_COUNTS) {
+            float[] pv = average(valViews, v);
+            float[] pt = average(testViews, v);
+            double threshold = Metrics.bestAccuracyThreshold(pv, valY);
+            add(byVariant, metrics, prefix + "tta" + v + "_t050", Metrics.compute(pt, testY, slides, 0.5));
+            add(byVariant, metrics, prefix + "tta" + v + "_tval", Metrics.compute(pt, testY, slides, threshold));
+        }
+        return testViews;
     }
 
     private static ObjectNode write(ObjectNode report, Map<String, List<Metrics>> byVariant, Path outDir, long started)

@@ -15,6 +15,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param trainableFrom first backbone stage ({@code features.N}, 0..18) fine-tuned in stage 2
  * @param labelSmoothing label smoothing (the set has label noise)
  * @param patience stop after this many epochs without a better validation loss
+ * @param emaDecay 0: off; else the decay of a moving average of the weights kept during fine-tuning
+ *     ({@link WeightAverage}); validation then judges, and the model keeps, the averaged weights
  * @param augmentation training-time augmentation
  * @param seed seed of initialisation, shuffling and augmentation
  */
@@ -29,6 +31,7 @@ public record TrainConfig(
         @JsonProperty("trainable_from") int trainableFrom,
         @JsonProperty("label_smoothing") float labelSmoothing,
         @JsonProperty("patience") int patience,
+        @JsonProperty("ema_decay") float emaDecay,
         @JsonProperty("augmentation") Augmentation augmentation,
         @JsonProperty("seed") long seed) {
 
@@ -40,9 +43,6 @@ public record TrainConfig(
         }
         if (trainableFrom < 0 || trainableFrom > 19) throw new IllegalArgumentException("trainable-from must be 0..19");
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0,1)");
-    }
-
-    public static TrainConfig defaults() {
-        return new TrainConfig(96, 32, 1, 6, 2e-3f, 1e-3f, 0.3f, 4, 0.1f, 2, Augmentation.DEFAULT, 7);
+        if (emaDecay < 0 || emaDecay >= 1) throw new IllegalArgumentException("weight-average decay must be in [0,1)");
     }
 }

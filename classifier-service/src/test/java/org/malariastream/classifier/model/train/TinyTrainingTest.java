@@ -1,6 +1,7 @@
 package org.malariastream.classifier.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class TinyTrainingTest {
         List<DecodedCell> train = cells(20);
         boolean[] y = CellTrainer.labelsOf(train);
         int size = 64;
-        TrainConfig config = new TrainConfig(size, 8, 1, 2, 3e-3f, 1e-3f, 0.5f, 12, 0.0f, 5, Augmentation.NONE, 3);
+        TrainConfig config = new TrainConfig(size, 8, 1, 2, 3e-3f, 1e-3f, 0.5f, 12, 0.0f, 5, 0f, Augmentation.NONE, 3);
         ModelSpec spec = new ModelSpec("t", "0", "backbone.pt", "head.f32", CellNetwork.FEATURES, size,
                 ImagePreprocessor.IMAGENET_MEAN, ImagePreprocessor.IMAGENET_STD, 0.5, 1);
 
@@ -67,6 +68,40 @@ class TinyTrainingTest {
                     assertThat(q[i]).isCloseTo(p[i], org.assertj.core.api.Assertions.within(1e-4f));
                 }
             }
+        }
+    }
+
+    @Test
+    void withAWeightAverageValidationJudgesAndTheModelKeepsTheAveragedWeights() throws Exception {
+        List<DecodedCell> all = cells(16);
+        List<DecodedCell> train = new ArrayList<>();
+        List<DecodedCell> val = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            (i % 4 == 0 ? val : train).add(all.get(i));
+        }
+        int size = 64;
+        // no head stage: every epoch fine-tunes and keeps an average
+        TrainConfig config = new TrainConfig(size, 8, 0, 3, 3e-3f, 1e-3f, 0.5f, 12, 0.0f, 5, 0.9f, Augmentation.NONE, 3);
+        ModelSpec spec = new ModelSpec("t", "0", "-", "-", CellNetwork.FEATURES, size,
+                ImagePreprocessor.IMAGENET_MEAN, ImagePreprocessor.IMAGENET_STD, 0.5, 1);
+
+        CellTrainer.Result result = new CellTrainer(config, SharedData.backbone(), false).train(train, val, null);
+        try (CellNetwork network = result.network()) {
+            List<EpochStats> h = result.history();
+            assertThat(h).hasSize(3).allSatisfy(s -> assertThat(s.averagedValLoss()).isFinite());
+            assertThat(h.get(2).averagedValLoss()).isNotEqualTo(h.get(2).valLoss());
+            double judged = h.get(result.bestEpoch() - 1).averagedValLoss();
+            assertThat(h).allSatisfy(s -> assertThat(s.averagedValLoss()).isGreaterThanOrEqualTo(judged));
+            double kept = CellTrainer.logLoss(CellTrainer.predict(network, spec, val), CellTrainer.labelsOf(val));
+            assertThat(kept).as("validation loss of the kept weights").isCloseTo(judged, within(1e-4));
+
+            assertThat(result.unaveraged()).as("the best un-averaged weights, for paired scoring").isNotNull();
+            float[] averagedHead = network.headWeights();
+            CellTrainer.restore(network, result.unaveraged());
+            assertThat(network.headWeights()).isNotEqualTo(averagedHead);
+            double unaveraged = CellTrainer.logLoss(CellTrainer.predict(network, spec, val), CellTrainer.labelsOf(val));
+            double bestLive = h.stream().mapToDouble(EpochStats::valLoss).min().orElseThrow();
+            assertThat(unaveraged).isCloseTo(bestLive, within(1e-4));
         }
     }
 }
