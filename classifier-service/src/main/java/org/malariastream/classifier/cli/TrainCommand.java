@@ -164,6 +164,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (folds != null && folds < 2) {
             throw new CommandLine.ParameterException(cmd, "--folds must be >= 2");
         }
+        if (folds != null && out != null) {
+            throw new CommandLine.ParameterException(cmd, "--out names a model folder; with --folds no model is kept,"
+                    + " the report goes to --report-dir");
+        }
         if (folds != null && (fromFold < 1 || fromFold > folds)) {
             throw new CommandLine.ParameterException(cmd, "--from-fold must be between 1 and --folds");
         }

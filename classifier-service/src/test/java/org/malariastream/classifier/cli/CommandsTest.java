@@ -136,5 +136,36 @@ class CommandsTest {
         Run bad = run(new TrainCommand(), "--images", SharedData.images().toString(), "--folds", "3", "--from-fold", "4");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("--from-fold must be between 1 and --folds");
+        Run outWithFolds = run(new TrainCommand(), "--images", SharedData.images().toString(), "--folds", "3",
+                "--out", tmp.resolve("m").toString());
+        assertThat(outWithFolds.code()).isEqualTo(2);
+        assertThat(outWithFolds.err()).contains("--report-dir");
+    }
+
+    @Test
+    void withAWeightAverageCrossValidationAndTrainingAlsoScoreTheUnaveragedWeightsOfTheSameRun() throws Exception {
+        Path dir = tmp.resolve("cv-ema");
+        Run r = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "60",
+                "--input-size", "64", "--epochs", "1", "--trainable-from", "14", "--ema", "0.9", "--folds", "3",
+                "--only-folds", "1", "--report-dir", dir.toString(), "--no-progress");
+        assertThat(r.code()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("averaged weights: val loss");
+        JsonNode report = ModelSpec.JSON.readTree(dir.resolve("cv_report.json").toFile());
+        assertThat(report.get("config").get("ema_decay").asDouble()).isCloseTo(0.9, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(report.get("summary").has("tta1_tval")).isTrue();
+        assertThat(report.get("summary").has("unaveraged_tta1_tval")).isTrue();
+        JsonNode fineTune = report.get("fold_results").get(0).get("history").get(1);
+        assertThat(fineTune.get("averaged_val_loss").isNumber()).as(fineTune.toString()).isTrue();
+        assertThat(Files.readAllLines(dir.resolve("cv_predictions_unaveraged.csv")))
+                .hasSameSizeAs(Files.readAllLines(dir.resolve("cv_predictions.csv")));
+
+        Path out = tmp.resolve("model-ema");
+        Run t = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "90",
+                "--input-size", "64", "--epochs", "1", "--trainable-from", "14", "--ema", "0.9",
+                "--validation-fraction", "0.25", "--test-fraction", "0.25", "--out", out.toString(), "--no-progress");
+        assertThat(t.code()).as(t.err() + t.out()).isZero();
+        assertThat(t.out()).contains("without the weight average (same run): test accuracy");
+        JsonNode training = ModelSpec.JSON.readTree(out.resolve("report/training_report.json").toFile());
+        assertThat(training.get("unaveraged_test").get("count").asInt()).isEqualTo(training.get("test").get("count").asInt());
     }
 }

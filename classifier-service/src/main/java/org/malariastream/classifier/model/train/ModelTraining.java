@@ -154,6 +154,18 @@ public final class ModelTraining {
                 model.set("seed_recipe_test", ModelSpec.JSON.valueToTree(seed));
             }
             ModelSpec.JSON.writeValue(outDir.resolve(CellModel.SPEC_FILE).toFile(), model);
+            if (result.unaveraged() != null && !test.isEmpty()) {
+                // the same run without the weight average, same views and threshold rule: what averaging gave
+                CellTrainer.restore(network, result.unaveraged());
+                float[] uv = CrossValidation.average(CrossValidation.allViews(network, config.inputSize(), val),
+                        options.ttaViews());
+                float[] ut = CrossValidation.average(CrossValidation.allViews(network, config.inputSize(), test),
+                        options.ttaViews());
+                Metrics u = Metrics.compute(ut, testY, testSlides, Metrics.bestAccuracyThreshold(uv, valY));
+                report.set("unaveraged_test", ModelSpec.JSON.valueToTree(u));
+                options.tell(String.format("without the weight average (same run): test accuracy %.4f, AUC %.4f,"
+                        + " F1 %.4f, slide error %.2f pp", u.accuracy(), u.auc(), u.f1(), u.slideMaePp()));
+            }
         }
         // Throughput of the written artefact through the serving path.
         try (CellModel shipped = CellModel.load(outDir)) {
