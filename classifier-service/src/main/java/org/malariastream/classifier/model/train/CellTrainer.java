@@ -188,29 +188,21 @@ public final class CellTrainer {
                     }
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                double valLoss = Double.NaN, valAcc = Double.NaN, valAuc = Double.NaN;
-                double avgLoss = Double.NaN, avgAcc = Double.NaN, avgAuc = Double.NaN;
                 Map<String, float[]> averaged = average == null ? null : average.snapshot();
+                Validation live = Validation.NONE, avg = Validation.NONE;
                 if (!validation.isEmpty()) {
-                    boolean[] y = labelsOf(validation);
-                    float[] p = predict(network, spec, validation);
-                    valLoss = logLoss(p, y);
-                    Metrics m = Metrics.compute(p, y, null, 0.5);
-                    valAcc = m.accuracy();
-                    valAuc = m.auc();
+                    live = Validation.of(network, spec, validation);
                     if (averaged != null) {
-                        Map<String, float[]> live = snapshot(network);
+                        Map<String, float[]> liveWeights = snapshot(network);
                         restore(network, averaged);
-                        float[] q = predict(network, spec, validation);
-                        restore(network, live);
-                        avgLoss = logLoss(q, y);
-                        Metrics a = Metrics.compute(q, y, null, 0.5);
-                        avgAcc = a.accuracy();
-                        avgAuc = a.auc();
+                        avg = Validation.of(network, spec, validation);
+                        restore(network, liveWeights);
                     }
                 }
+                double valLoss = live.loss(), avgLoss = avg.loss();
                 EpochStats stats = new EpochStats(epoch, headStage ? "head" : "fine-tune", lossSum / seen,
-                        valLoss, valAcc, valAuc, avgLoss, avgAcc, avgAuc, rates.current, seconds, seen / seconds);
+                        valLoss, live.accuracy(), live.auc(), avgLoss, avg.accuracy(), avg.auc(), rates.current,
+                        seconds, seen / seconds);
                 history.add(stats);
                 if (onEpoch != null) {
                     onEpoch.accept(stats);
@@ -246,6 +238,18 @@ public final class CellTrainer {
         return new Result(network, history, bestEpoch, (System.nanoTime() - started) / 1e9, unaveraged);
     }
 
+    /** Validation log loss, accuracy at 0.5 and ROC AUC of the network's current weights; NaN without validation. */
+    private record Validation(double loss, double accuracy, double auc) {
+        static final Validation NONE = new Validation(Double.NaN, Double.NaN, Double.NaN);
+
+        static Validation of(CellNetwork network, ModelSpec spec, List<DecodedCell> cells) {
+            float[] p = predict(network, spec, cells);
+            boolean[] y = labelsOf(cells);
+            Metrics m = Metrics.compute(p, y, null, 0.5);
+            return new Validation(logLoss(p, y), m.accuracy(), m.auc());
+        }
+    }
+
     /** Stage-2 rate at a (fractional) epoch position: half an epoch of linear warm-up, then cosine to 1%. */
     double scheduledRate(double position) {
         double peak = config.lr();
@@ -275,7 +279,7 @@ public final class CellTrainer {
         }
     }
 
-    /** P(parasitized), one view, through the serving path. */
+    /** P(parasitized) averaged over the spec's test-time views, through the serving path. */
     static float[] predict(CellNetwork network, ModelSpec spec, List<DecodedCell> cells) {
         try (CellClassifier classifier = CellModel.wrap(spec, network).newClassifier(64)) {
             return classifier.probabilities(images(cells));

@@ -157,10 +157,8 @@ public final class ModelTraining {
             if (result.unaveraged() != null && !test.isEmpty()) {
                 // the same run without the weight average, same views and threshold rule: what averaging gave
                 CellTrainer.restore(network, result.unaveraged());
-                float[] uv = CrossValidation.average(CrossValidation.allViews(network, config.inputSize(), val),
-                        options.ttaViews());
-                float[] ut = CrossValidation.average(CrossValidation.allViews(network, config.inputSize(), test),
-                        options.ttaViews());
+                float[] uv = CellTrainer.predict(network, spec, val); // the shipped views only
+                float[] ut = CellTrainer.predict(network, spec, test);
                 Metrics u = Metrics.compute(ut, testY, testSlides, Metrics.bestAccuracyThreshold(uv, valY));
                 report.set("unaveraged_test", ModelSpec.JSON.valueToTree(u));
                 options.tell(String.format("without the weight average (same run): test accuracy %.4f, AUC %.4f,"
