@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
             "The defaults are the recipe of the committed model (models/malaria-mnv2-v3): 128 px, whole backbone,"
                     + " 8 fine-tuning epochs run to the end of the schedule.",
             "With --folds K: patient-grouped K-fold cross-validation of the same recipe; writes cv_report.json"
-                    + " (per-fold and mean/sd figures for 1/2/4/8 test-time views) to --report-dir."},
+                    + " (per-fold and mean/sd figures for 1/2/4/8 test-time views) to --report-dir; folds run in"
+                    + " separate sittings (--from-fold) join into one report with cv-merge."},
         footer = {"", "Examples:",
             "  train --images ../shared/data/malaria-cells/cell_images --out models/malaria-mnv2-v3 --model-version 3",
             "  train --images ../shared/data/malaria-cells/cell_images --folds 5 --seed-recipe --report-dir target/cv"})

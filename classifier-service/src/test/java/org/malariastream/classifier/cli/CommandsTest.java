@@ -117,7 +117,7 @@ class CommandsTest {
     }
 
     @Test
-    void crossValidationCanRunOneFoldInASittingOfItsOwn() throws Exception {
+    void crossValidationFoldsCanRunInSittingsOfTheirOwnAndMergeIntoOneReport() throws Exception {
         Path dir = tmp.resolve("cv");
         Run r = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "60",
                 "--input-size", "64", "--head-epochs", "1", "--epochs", "0", "--folds", "3", "--from-fold", "2",
@@ -132,6 +132,51 @@ class CommandsTest {
         java.util.List<String> rows = Files.readAllLines(dir.resolve("cv_predictions.csv"));
         assertThat(rows).hasSizeGreaterThan(1);
         assertThat(rows.subList(1, rows.size())).allSatisfy(row -> assertThat(row.split(",")[4]).isEqualTo("2"));
+
+        // the other two folds in sittings of their own, then one report of all three
+        Path[] dirs = {tmp.resolve("cv-1"), dir, tmp.resolve("cv-3")};
+        for (int f : new int[] {1, 3}) {
+            Run other = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "60",
+                    "--input-size", "64", "--head-epochs", "1", "--epochs", "0", "--folds", "3", "--from-fold",
+                    String.valueOf(f), "--only-folds", "1", "--report-dir", dirs[f - 1].toString(), "--no-progress");
+            assertThat(other.code()).as(other.err() + other.out()).isZero();
+        }
+        Path all = tmp.resolve("cv-all");
+        Run partial = run(new CvMergeCommand(), dirs[2].toString(), dirs[0].toString(), "--out", all.toString());
+        assertThat(partial.code()).as(partial.err()).isZero();
+        assertThat(partial.out()).contains("merged 2 of 3 folds (missing: [2]");
+        Run merge = run(new CvMergeCommand(), dirs[2].toString(), dirs[0].toString(), dirs[1].toString(),
+                "--out", all.toString());
+        assertThat(merge.code()).as(merge.err()).isZero();
+        assertThat(merge.out()).contains("merged 3 of 3 folds into").doesNotContain("missing");
+        JsonNode merged = ModelSpec.JSON.readTree(all.resolve("cv_report.json").toFile());
+        double sum = 0;
+        for (int f = 0; f < 3; f++) {
+            JsonNode fold = merged.get("fold_results").get(f);
+            assertThat(fold.get("fold").asInt()).isEqualTo(f + 1);
+            JsonNode own = ModelSpec.JSON.readTree(dirs[f].resolve("cv_report.json").toFile()).get("fold_results").get(0);
+            assertThat(fold).isEqualTo(own);
+            sum += fold.get("test").get("tta1_tval").get("accuracy").asDouble();
+        }
+        JsonNode mean = merged.get("summary").get("tta1_tval");
+        assertThat(mean.get("folds").asInt()).isEqualTo(3);
+        assertThat(mean.get("accuracy").get("mean").asDouble()).isCloseTo(sum / 3, org.assertj.core.api.Assertions.within(1e-12));
+        java.util.List<String> pooled = Files.readAllLines(all.resolve("cv_predictions.csv"));
+        assertThat(pooled).hasSize(61).filteredOn(row -> row.startsWith("file,")).hasSize(1);
+        assertThat(pooled.subList(1, 61).stream().map(row -> row.split(",")[0]).distinct()).hasSize(60);
+        assertThat(pooled.subList(1, 61).stream().map(row -> row.split(",")[4])).isSorted();
+
+        Run twice = run(new CvMergeCommand(), dirs[1].toString(), dir.toString(), "--out", tmp.resolve("x").toString());
+        assertThat(twice.code()).isEqualTo(1);
+        assertThat(twice.err()).contains("fold 2 is in both");
+        Path otherRecipe = tmp.resolve("cv-other");
+        Run differentRecipe = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "60",
+                "--input-size", "64", "--head-epochs", "1", "--epochs", "0", "--folds", "3", "--from-fold", "1",
+                "--only-folds", "1", "--seed", "8", "--report-dir", otherRecipe.toString(), "--no-progress");
+        assertThat(differentRecipe.code()).isZero();
+        Run mixed = run(new CvMergeCommand(), otherRecipe.toString(), dir.toString(), "--out", tmp.resolve("y").toString());
+        assertThat(mixed.code()).isEqualTo(1);
+        assertThat(mixed.err()).contains("not folds of one cross-validation").contains("seed 8 vs 7");
 
         Run bad = run(new TrainCommand(), "--images", SharedData.images().toString(), "--folds", "3", "--from-fold", "4");
         assertThat(bad.code()).isEqualTo(2);
