@@ -103,7 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--ema", paramLabel = "DECAY", defaultValue = "0",
             description = "Keep a moving average of the weights while fine-tuning, with this decay (e.g. 0.999; it ramps"
                     + " up from 0.1); validation then picks among the averaged weights and the model keeps them"
-                    + " (default: ${DEFAULT-VALUE} = off).")
+                    + " (default: ${DEFAULT-VALUE} = off: 0.999 gave no reliable gain on CV folds 3-5, see the model card).")
     float emaDecay;
 
     @Option(names = "--no-augment", description = "Train without augmentation.")
