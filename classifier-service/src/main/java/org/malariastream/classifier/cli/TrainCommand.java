@@ -109,8 +109,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "Train without augmentation.")
     boolean noAugment;
 
-    @Option(names = "--seed", defaultValue = "7", description = "Seed of split, initialisation, shuffling, augmentation (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "7",
+            description = "Seed of initialisation, shuffling, augmentation and, unless --split-seed is given, of the"
+                    + " patient split and the --limit sample (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--split-seed", paramLabel = "SEED",
+            description = "Seed of the patient split (folds, validation and test patients) and the --limit sample"
+                    + " (default: --seed). Several --seed values on one split show run-to-run noise.")
+    Long splitSeed;
 
     @Option(names = "--validation-fraction", defaultValue = "0.15", description = "Share of patients for validation (default: ${DEFAULT-VALUE}).")
     double validationFraction;
@@ -175,7 +182,8 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config;
         try {
             config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
-                    trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT, seed);
+                    trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT, seed,
+                    splitSeed != null ? splitSeed : seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());
         }
@@ -188,7 +196,7 @@ public final class TrainCommand implements Callable<Integer> {
         CellDataset dataset = CellDataset.scan(dir);
         if (limit != null && limit < dataset.files().size()) {
             List<CellFile> files = new ArrayList<>(dataset.files());
-            Collections.shuffle(files, new Random(seed));
+            Collections.shuffle(files, new Random(config.splitSeed()));
             dataset = new CellDataset(dir, files.subList(0, limit), dataset.skipped());
         }
         pw.printf("images %s: %d parasitized, %d uninfected, %d patients, %d skipped%n", dir,

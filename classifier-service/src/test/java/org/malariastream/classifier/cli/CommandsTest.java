@@ -172,8 +172,20 @@ class CommandsTest {
         Path otherRecipe = tmp.resolve("cv-other");
         Run differentRecipe = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "60",
                 "--input-size", "64", "--head-epochs", "1", "--epochs", "0", "--folds", "3", "--from-fold", "1",
-                "--only-folds", "1", "--seed", "8", "--report-dir", otherRecipe.toString(), "--no-progress");
-        assertThat(differentRecipe.code()).isZero();
+                "--only-folds", "1", "--seed", "8", "--split-seed", "7", "--report-dir", otherRecipe.toString(),
+                "--no-progress");
+        assertThat(differentRecipe.code()).as(differentRecipe.err()).isZero();
+        JsonNode otherFold = ModelSpec.JSON.readTree(otherRecipe.resolve("cv_report.json").toFile()).get("fold_results").get(0);
+        JsonNode ownFold = ModelSpec.JSON.readTree(dirs[0].resolve("cv_report.json").toFile()).get("fold_results").get(0);
+        assertThat(otherFold.get("test_patients")).as("--split-seed keeps the split").isEqualTo(ownFold.get("test_patients"));
+        assertThat(otherFold.get("validation_cells")).isEqualTo(ownFold.get("validation_cells"));
+        assertThat(Files.readAllLines(otherRecipe.resolve("cv_predictions.csv")))
+                .as("another --seed trains another model").isNotEqualTo(Files.readAllLines(dirs[0].resolve("cv_predictions.csv")));
+        assertEnsembleOf(dirs[0], otherRecipe, ownFold);
+        Run notSameCells = run(new CvEnsembleCommand(), dirs[0].toString(), dirs[2].toString(), "--out",
+                tmp.resolve("ens-x").toString());
+        assertThat(notSameCells.code()).isEqualTo(1);
+        assertThat(notSameCells.err()).contains("did not test the same cells in the same folds");
         Run mixed = run(new CvMergeCommand(), otherRecipe.toString(), dir.toString(), "--out", tmp.resolve("y").toString());
         assertThat(mixed.code()).isEqualTo(1);
         assertThat(mixed.err()).contains("not folds of one cross-validation").contains("seed 8 vs 7");
@@ -185,6 +197,44 @@ class CommandsTest {
                 "--out", tmp.resolve("m").toString());
         assertThat(outWithFolds.code()).isEqualTo(2);
         assertThat(outWithFolds.err()).contains("--report-dir");
+    }
+
+    /** cv-ensemble of two runs of one fold: members as their own reports say, the average as computed here. */
+    private void assertEnsembleOf(Path a, Path b, JsonNode foldOfA) throws Exception {
+        Path out = tmp.resolve("ens");
+        Run ens = run(new CvEnsembleCommand(), a.toString(), b.toString(), "--out", out.toString());
+        assertThat(ens.code()).as(ens.err()).isZero();
+        assertThat(ens.out()).contains("fold 1 (").contains("ensemble").contains("made by all");
+        JsonNode fold = ModelSpec.JSON.readTree(out.resolve("ensemble_report.json").toFile()).get("fold_results").get(0);
+        assertThat(fold.get("members").get(0).get("tta1_t050")).isEqualTo(foldOfA.get("test").get("tta1_t050"));
+        java.util.Map<String, float[]> pa = firstViews(a.resolve("cv_predictions.csv"));
+        java.util.Map<String, float[]> pb = firstViews(b.resolve("cv_predictions.csv"));
+        int right = 0;
+        int wrongA = 0;
+        int wrongBoth = 0;
+        for (var e : pa.entrySet()) {
+            boolean parasitized = e.getKey().startsWith("Parasitized/");
+            float mean = (e.getValue()[0] + pb.get(e.getKey())[0]) / 2;
+            right += (mean >= 0.5f) == parasitized ? 1 : 0;
+            boolean aWrong = (e.getValue()[0] >= 0.5f) != parasitized;
+            wrongA += aWrong ? 1 : 0;
+            wrongBoth += aWrong && (pb.get(e.getKey())[0] >= 0.5f) != parasitized ? 1 : 0;
+        }
+        assertThat(fold.get("ensemble").get("tta1_t050").get("accuracy").asDouble())
+                .isCloseTo((double) right / pa.size(), org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(fold.get("tta1_t050_errors").get("members").get(0).asInt()).isEqualTo(wrongA);
+        assertThat(fold.get("tta1_t050_errors").get("shared_by_all").asInt()).isEqualTo(wrongBoth);
+        assertThat(Files.readAllLines(out.resolve("cv_predictions.csv"))).hasSize(pa.size() + 1);
+    }
+
+    private static java.util.Map<String, float[]> firstViews(Path csv) throws Exception {
+        java.util.Map<String, float[]> out = new java.util.HashMap<>();
+        java.util.List<String> rows = Files.readAllLines(csv);
+        for (String row : rows.subList(1, rows.size())) {
+            String[] c = row.split(",");
+            out.put(c[1] + "/" + c[0], new float[] {Float.parseFloat(c[5])});
+        }
+        return out;
     }
 
     @Test

@@ -42,6 +42,7 @@ public final class CrossValidation {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrossValidation.class);
     public static final int[] VIEW_COUNTS = {1, 2, 4, 8};
+    static final String PREDICTIONS_HEADER = "file,label,patient,slide,fold,v0,v1,v2,v3,v4,v5,v6,v7\n";
 
     private CrossValidation() {}
 
@@ -71,7 +72,7 @@ public final class CrossValidation {
         Files.createDirectories(outDir);
         long started = System.nanoTime();
         List<CellFile> files = data.cells().stream().map(DecodedCell::file).toList();
-        List<PatientSplit.Fold> split = PatientSplit.kFold(files, folds, config.seed());
+        List<PatientSplit.Fold> split = PatientSplit.kFold(files, folds, config.splitSeed());
         Map<CellFile, Integer> index = new HashMap<>();
         for (int i = 0; i < files.size(); i++) {
             index.put(files.get(i), i);
@@ -104,7 +105,7 @@ public final class CrossValidation {
         for (PatientSplit.Fold fold : split.subList(firstFold - 1, lastFold)) {
             long t0 = System.nanoTime();
             PatientSplit.Split inner = PatientSplit.trainValidationTest(fold.rest(), validationFraction, 0,
-                    config.seed() + 1000L * (fold.index() + 1));
+                    config.splitSeed() + 1000L * (fold.index() + 1));
             List<DecodedCell> train = inner.train().stream().map(f -> data.cells().get(index.get(f))).toList();
             List<DecodedCell> val = inner.validation().stream().map(f -> data.cells().get(index.get(f))).toList();
             List<DecodedCell> test = fold.test().stream().map(f -> data.cells().get(index.get(f))).toList();
@@ -263,20 +264,23 @@ public final class CrossValidation {
 
     private static void writePredictions(Path file, List<CellFile> files, int[] foldOf, float[][] views) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(file)) {
-            w.write("file,label,patient,slide,fold,v0,v1,v2,v3,v4,v5,v6,v7\n");
+            w.write(PREDICTIONS_HEADER);
             for (int i = 0; i < files.size(); i++) {
-                if (views[i] == null) {
-                    continue;
+                if (views[i] != null) {
+                    CellFile f = files.get(i);
+                    w.write(predictionRow(f.fileName(), f.label().directory(), f.patient(), f.slide(), foldOf[i], views[i]));
                 }
-                CellFile f = files.get(i);
-                StringBuilder sb = new StringBuilder();
-                sb.append(f.fileName()).append(',').append(f.label().directory()).append(',')
-                        .append(f.patient()).append(',').append(f.slide()).append(',').append(foldOf[i]);
-                for (float p : views[i]) {
-                    sb.append(',').append(p);
-                }
-                w.write(sb.append('\n').toString());
             }
         }
+    }
+
+    /** One line of a predictions file: the cell, its fold and the P(parasitized) of its 8 views. */
+    static String predictionRow(String file, String label, String patient, String slide, int fold, float[] views) {
+        StringBuilder sb = new StringBuilder().append(file).append(',').append(label).append(',').append(patient)
+                .append(',').append(slide).append(',').append(fold);
+        for (float p : views) {
+            sb.append(',').append(p);
+        }
+        return sb.append('\n').toString();
     }
 }

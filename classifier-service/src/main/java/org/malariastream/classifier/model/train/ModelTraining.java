@@ -58,7 +58,7 @@ public final class ModelTraining {
         Files.createDirectories(outDir.resolve("report"));
         List<CellFile> files = data.cells().stream().map(DecodedCell::file).toList();
         PatientSplit.Split split = PatientSplit.trainValidationTest(files, options.validationFraction(),
-                options.testFraction(), config.seed());
+                options.testFraction(), config.splitSeed());
         List<DecodedCell> train = data.select(split.train());
         List<DecodedCell> val = data.select(split.validation());
         List<DecodedCell> test = data.select(split.test());
@@ -123,7 +123,7 @@ public final class ModelTraining {
             trainingData.put("validation_cells", val.size());
             trainingData.put("test_cells", test.size());
             trainingData.put("split", String.format("by patient, stratified, seed %d: %.2f / %.2f / %.2f",
-                    config.seed(), 1 - options.validationFraction() - options.testFraction(),
+                    config.splitSeed(), 1 - options.validationFraction() - options.testFraction(),
                     options.validationFraction(), options.testFraction()));
             trainingData.set("test_patients", ModelSpec.JSON.valueToTree(patients(split.test())));
             trainingData.set("validation_patients", ModelSpec.JSON.valueToTree(patients(split.validation())));

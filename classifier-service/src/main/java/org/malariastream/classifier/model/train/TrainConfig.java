@@ -19,6 +19,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *     ({@link WeightAverage}); validation then judges, and the model keeps, the averaged weights
  * @param augmentation training-time augmentation
  * @param seed seed of initialisation, shuffling and augmentation
+ * @param splitSeed seed of the patient split (folds, train / validation / test); apart from {@code seed} so
+ *     that runs on one split with several seeds show a recipe's run-to-run noise, or train ensemble members
  */
 public record TrainConfig(
         @JsonProperty("input_size") int inputSize,
@@ -33,7 +35,16 @@ public record TrainConfig(
         @JsonProperty("patience") int patience,
         @JsonProperty("ema_decay") float emaDecay,
         @JsonProperty("augmentation") Augmentation augmentation,
-        @JsonProperty("seed") long seed) {
+        @JsonProperty("seed") long seed,
+        @JsonProperty("split_seed") long splitSeed) {
+
+    /** A run whose patient split follows its {@code seed}. */
+    public TrainConfig(int inputSize, int batchSize, int headEpochs, int epochs, float headLr, float lr,
+            float backboneLrFactor, int trainableFrom, float labelSmoothing, int patience, float emaDecay,
+            Augmentation augmentation, long seed) {
+        this(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor, trainableFrom, labelSmoothing,
+                patience, emaDecay, augmentation, seed, seed);
+    }
 
     public TrainConfig {
         if (inputSize < 32) throw new IllegalArgumentException("input size must be >= 32");
