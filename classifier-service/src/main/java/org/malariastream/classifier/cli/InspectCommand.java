@@ -1,12 +1,6 @@
 package org.malariastream.classifier.cli;
 
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,7 +9,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import org.malariastream.classifier.model.Locations;
 import org.malariastream.classifier.model.data.CellDataset;
 import org.malariastream.classifier.model.data.CellLabel;
@@ -134,52 +127,16 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     private void writeGrid(List<DecodedCell> cells, Path file) throws Exception {
-        int cell = 96;
-        int cols = Math.min(perClass, 8);
-        int rowsPerClass = (perClass + cols - 1) / cols;
-        int labelH = 28;
-        int width = cols * (cell + 4) + 4;
-        int height = 2 * (labelH + rowsPerClass * (cell + 4)) + 4;
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        int y = 4;
         Random random = new Random(seed);
+        List<CellGrid.Block> blocks = new ArrayList<>();
         for (CellLabel label : new CellLabel[] {CellLabel.PARASITIZED, CellLabel.UNINFECTED}) {
             List<DecodedCell> of = new ArrayList<>(cells.stream().filter(c -> c.file().label() == label).toList());
             Collections.shuffle(of, random);
-            g.setColor(Color.BLACK);
-            g.drawString(label.directory() + " (" + Math.min(perClass, of.size()) + " random of " + of.size() + ")", 6, y + 19);
-            y += labelH;
-            for (int i = 0; i < Math.min(perClass, of.size()); i++) {
-                BufferedImage bi = toBuffered(of.get(i).image());
-                int x = 4 + (i % cols) * (cell + 4);
-                int yy = y + (i / cols) * (cell + 4);
-                g.drawImage(bi, x, yy, cell, cell, null);
-            }
-            y += rowsPerClass * (cell + 4);
+            List<RgbImage> shown = of.subList(0, Math.min(perClass, of.size())).stream().map(DecodedCell::image).toList();
+            blocks.add(new CellGrid.Block(label.directory() + " (" + shown.size() + " random of " + of.size() + ")",
+                    shown, null));
         }
-        g.dispose();
-        if (file.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        }
-        ImageIO.write(img, "png", file.toFile());
-    }
-
-    private static BufferedImage toBuffered(RgbImage image) {
-        BufferedImage bi = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
-        int[] row = new int[image.width()];
-        for (int y = 0; y < image.height(); y++) {
-            for (int x = 0; x < image.width(); x++) {
-                row[x] = (image.get(x, y, 0) << 16) | (image.get(x, y, 1) << 8) | image.get(x, y, 2);
-            }
-            bi.setRGB(0, y, image.width(), 1, row, 0, image.width());
-        }
-        return bi;
+        CellGrid.write(blocks, file);
     }
 
     public static void main(String[] args) {

@@ -48,6 +48,58 @@ class CommandsTest {
     }
 
     @Test
+    void reviewLabelsRanksContradictedCellsMostConfidentFirstAndDrawsThem() throws Exception {
+        java.util.List<String> sick;
+        java.util.List<String> healthy;
+        try (var p = Files.list(SharedData.images().resolve("Parasitized"));
+                var u = Files.list(SharedData.images().resolve("Uninfected"))) {
+            sick = p.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().limit(3).toList();
+            healthy = u.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().limit(3).toList();
+        }
+        Path csv = tmp.resolve("cv_predictions.csv");
+        Files.writeString(csv, String.join("\n",
+                "file,label,patient,slide,fold,v0,v1,v2,v3,v4,v5,v6,v7",
+                row(sick.get(0), "Parasitized", 0.02f, 0.02f),
+                row(sick.get(1), "Parasitized", 0.35f, 0.35f),
+                row(sick.get(2), "Parasitized", 0.9f, 0.9f),
+                row("C0P0ThinF_IMG_0_cell_0.png", "Parasitized", 0.01f, 0.01f), // not in the images folder
+                row(healthy.get(0), "Uninfected", 0.75f, 0.75f),
+                row(healthy.get(1), "Uninfected", 0.1f, 0.1f),
+                row(healthy.get(2), "Uninfected", 0.6f, 0.2f)) + "\n");
+        Path grid = tmp.resolve("suspects.png");
+        Path list = tmp.resolve("suspects.csv");
+        Run r = run(new ReviewLabelsCommand(), csv.toString(), "--images", SharedData.images().toString(),
+                "--grid", grid.toString(), "--csv", list.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("7 cells, 5 contradicted at 0.5")
+                .containsPattern("labelled parasitized +1 +0 +2 +\\(3\\)")
+                .containsPattern("labelled uninfected +1 +1 +0 +\\(2\\)")
+                .contains("(1 image(s) not found or not decodable");
+        java.util.List<String> rows = Files.readAllLines(list);
+        assertThat(rows).hasSize(6);
+        assertThat(rows.subList(1, 6).stream().map(l -> l.split(",")[0]).toList()).containsExactly(
+                "C0P0ThinF_IMG_0_cell_0.png", sick.get(0), sick.get(1), healthy.get(0), healthy.get(2));
+        java.awt.image.BufferedImage png = ImageIO.read(grid.toFile());
+        assertThat(png.getWidth()).as("two cells in the widest row").isEqualTo(2 * (CellGrid.TILE + 4) + 4);
+
+        Run eight = run(new ReviewLabelsCommand(), csv.toString(), "--views", "8");
+        assertThat(eight.code()).as(eight.err()).isZero();
+        assertThat(eight.out()).as("8 views average the last cell down to 0.25").contains("7 cells, 4 contradicted");
+        Run notPredictions = run(new ReviewLabelsCommand(), Files.createDirectories(tmp.resolve("no-cv")).toString());
+        assertThat(notPredictions.code()).isEqualTo(1);
+        assertThat(notPredictions.err()).contains("no predictions file");
+    }
+
+    /** A predictions line whose first view is {@code first} and the other seven {@code rest}. */
+    private static String row(String file, String label, float first, float rest) {
+        StringBuilder sb = new StringBuilder(file + "," + label + "," + file.split("P|N|T")[0] + ",IMG_0,1," + first);
+        for (int v = 1; v < 8; v++) {
+            sb.append(',').append(rest);
+        }
+        return sb.toString();
+    }
+
+    @Test
     void evaluateWritesTheIssueKeysAndCountsSkippedFiles() throws Exception {
         Path data = MessyDataset.create(tmp.resolve("data"), 6);
         Path json = tmp.resolve("r.json");

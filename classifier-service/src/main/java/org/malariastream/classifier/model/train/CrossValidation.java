@@ -2,7 +2,6 @@ package org.malariastream.classifier.model.train;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +41,6 @@ public final class CrossValidation {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrossValidation.class);
     public static final int[] VIEW_COUNTS = {1, 2, 4, 8};
-    static final String PREDICTIONS_HEADER = "file,label,patient,slide,fold,v0,v1,v2,v3,v4,v5,v6,v7\n";
 
     private CrossValidation() {}
 
@@ -155,9 +153,9 @@ public final class CrossValidation {
                     Math.round((System.nanoTime() - t0) / 1e9), node.get("test").get("tta1_tval")));
             write(report, byVariant, outDir, started);
         }
-        writePredictions(outDir.resolve("cv_predictions.csv"), files, foldOf, views);
+        CvPredictions.write(outDir.resolve(CvPredictions.FILE), rows(files, foldOf, views));
         if (java.util.Arrays.stream(unaveragedViews).anyMatch(java.util.Objects::nonNull)) {
-            writePredictions(outDir.resolve("cv_predictions_unaveraged.csv"), files, foldOf, unaveragedViews);
+            CvPredictions.write(outDir.resolve("cv_predictions_unaveraged.csv"), rows(files, foldOf, unaveragedViews));
         }
         return write(report, byVariant, outDir, started);
     }
@@ -262,25 +260,14 @@ public final class CrossValidation {
         return out;
     }
 
-    private static void writePredictions(Path file, List<CellFile> files, int[] foldOf, float[][] views) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file)) {
-            w.write(PREDICTIONS_HEADER);
-            for (int i = 0; i < files.size(); i++) {
-                if (views[i] != null) {
-                    CellFile f = files.get(i);
-                    w.write(predictionRow(f.fileName(), f.label().directory(), f.patient(), f.slide(), foldOf[i], views[i]));
-                }
+    private static List<CvPredictions.Row> rows(List<CellFile> files, int[] foldOf, float[][] views) {
+        List<CvPredictions.Row> rows = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            if (views[i] != null) {
+                CellFile f = files.get(i);
+                rows.add(new CvPredictions.Row(f.fileName(), f.label().directory(), f.patient(), f.slide(), foldOf[i], views[i]));
             }
         }
-    }
-
-    /** One line of a predictions file: the cell, its fold and the P(parasitized) of its 8 views. */
-    static String predictionRow(String file, String label, String patient, String slide, int fold, float[] views) {
-        StringBuilder sb = new StringBuilder().append(file).append(',').append(label).append(',').append(patient)
-                .append(',').append(slide).append(',').append(fold);
-        for (float p : views) {
-            sb.append(',').append(p);
-        }
-        return sb.append('\n').toString();
+        return rows;
     }
 }

@@ -2,7 +2,6 @@ package org.malariastream.classifier.model.train;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.TreeMap;
 import org.malariastream.classifier.model.ModelSpec;
 import org.malariastream.classifier.model.data.CellFile;
 import org.malariastream.classifier.model.eval.Metrics;
+import org.malariastream.classifier.model.train.CvPredictions.Row;
 
 /**
  * What averaging the P(parasitized) of independently trained models would give, measured on
@@ -25,23 +25,10 @@ import org.malariastream.classifier.model.eval.Metrics;
 public final class CrossValidationEnsemble {
 
     public static final String REPORT = "ensemble_report.json";
-    public static final String PREDICTIONS = "cv_predictions.csv";
     static final String[] VARIANTS = {"tta1_t050", "tta8_t050"};
-    private static final int VIEWS = 8;
+    private static final int VIEWS = CvPredictions.VIEWS;
 
     private CrossValidationEnsemble() {}
-
-    /** One test cell of a cross-validation's predictions file: its fold and the P of its 8 views. */
-    record Row(String file, String label, String patient, String slide, int fold, float[] views) {
-
-        boolean parasitized() {
-            return "Parasitized".equals(label);
-        }
-
-        String key() {
-            return label + "/" + file;
-        }
-    }
 
     /**
      * Scores the members (report directories holding {@code cv_predictions.csv}, or predictions files
@@ -52,10 +39,10 @@ public final class CrossValidationEnsemble {
         if (members.size() < 2) {
             throw new IllegalArgumentException("an ensemble needs at least 2 members, got " + members.size());
         }
-        List<Path> files = members.stream().map(CrossValidationEnsemble::predictionsFile).toList();
+        List<Path> files = members.stream().map(CvPredictions::resolve).toList();
         List<Map<String, Row>> rows = new ArrayList<>();
         for (Path f : files) {
-            rows.add(read(f));
+            rows.add(CvPredictions.read(f));
         }
         Map<String, Row> first = rows.get(0);
         for (int m = 1; m < rows.size(); m++) {
@@ -128,41 +115,8 @@ public final class CrossValidationEnsemble {
         memberVariants.forEach(v -> memberSummaries.add(CrossValidation.summary(v)));
         Files.createDirectories(outDir);
         ModelSpec.JSON.writeValue(outDir.resolve(REPORT).toFile(), report);
-        write(outDir.resolve(PREDICTIONS), averaged);
+        CvPredictions.write(outDir.resolve(CvPredictions.FILE), averaged.values());
         return report;
-    }
-
-    /** A member given as a directory means its {@code cv_predictions.csv}. */
-    static Path predictionsFile(Path member) {
-        Path file = Files.isDirectory(member) ? member.resolve(PREDICTIONS) : member;
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no predictions file " + file);
-        }
-        return file;
-    }
-
-    static Map<String, Row> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file);
-        if (lines.isEmpty() || !(lines.get(0) + "\n").equals(CrossValidation.PREDICTIONS_HEADER)) {
-            throw new IllegalArgumentException(file + " is not a cross-validation predictions file");
-        }
-        Map<String, Row> rows = new LinkedHashMap<>();
-        for (int n = 1; n < lines.size(); n++) {
-            String[] c = lines.get(n).split(",");
-            if (c.length != 5 + VIEWS) {
-                throw new IllegalArgumentException(file + " line " + (n + 1) + ": expected " + (5 + VIEWS)
-                        + " columns, got " + c.length);
-            }
-            float[] views = new float[VIEWS];
-            for (int v = 0; v < VIEWS; v++) {
-                views[v] = Float.parseFloat(c[5 + v]);
-            }
-            Row row = new Row(c[0], c[1], c[2], c[3], Integer.parseInt(c[4]), views);
-            if (rows.put(row.key(), row) != null) {
-                throw new IllegalArgumentException(file + " has " + row.key() + " twice");
-            }
-        }
-        return rows;
     }
 
     private static void requireSameCells(Path a, Map<String, Row> ra, Path b, Map<String, Row> rb) {
@@ -216,14 +170,5 @@ public final class CrossValidationEnsemble {
             n += x ? 1 : 0;
         }
         return n;
-    }
-
-    private static void write(Path file, Map<String, Row> rows) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file)) {
-            w.write(CrossValidation.PREDICTIONS_HEADER);
-            for (Row r : rows.values()) {
-                w.write(CrossValidation.predictionRow(r.file(), r.label(), r.patient(), r.slide(), r.fold(), r.views()));
-            }
-        }
     }
 }

@@ -26,7 +26,7 @@ import org.malariastream.classifier.model.eval.Metrics;
 public final class CrossValidationMerge {
 
     public static final String REPORT = "cv_report.json";
-    static final String[] PREDICTIONS = {"cv_predictions.csv", "cv_predictions_unaveraged.csv"};
+    static final String[] PREDICTIONS = {CvPredictions.FILE, "cv_predictions_unaveraged.csv"};
     /** What must agree between the reports for their folds to belong to one cross-validation. */
     private static final String[] SAME = {"folds", "validation_fraction", "config", "cells"};
 
