@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.malariastream.classifier.model.ModelSpec;
-import org.malariastream.classifier.model.data.CellFile;
 import org.malariastream.classifier.model.eval.Metrics;
 import org.malariastream.classifier.model.train.CvPredictions.Row;
 
@@ -70,10 +69,11 @@ public final class CrossValidationEnsemble {
             for (int i = 0; i < keys.size(); i++) {
                 Row r = first.get(keys.get(i));
                 y[i] = r.parasitized();
-                slides[i] = CellFile.UNKNOWN.equals(r.slide()) ? null : r.slide();
+                slides[i] = r.knownSlide();
             }
             ArrayNode memberNodes = node.putArray("members");
             List<boolean[]> wrong = new ArrayList<>();
+            float[][] mean = new float[keys.size()][VIEWS];
             for (int m = 0; m < rows.size(); m++) {
                 ObjectNode mn = memberNodes.addObject();
                 float[][] views = views(rows.get(m), keys);
@@ -83,10 +83,6 @@ public final class CrossValidationEnsemble {
                     memberVariants.get(m).computeIfAbsent(variant, k -> new ArrayList<>()).add(metrics);
                 }
                 wrong.add(errors(CrossValidation.average(views, 1), y));
-            }
-            float[][] mean = new float[keys.size()][VIEWS];
-            for (Map<String, Row> member : rows) {
-                float[][] views = views(member, keys);
                 for (int i = 0; i < keys.size(); i++) {
                     for (int v = 0; v < VIEWS; v++) {
                         mean[i][v] += views[i][v] / rows.size();

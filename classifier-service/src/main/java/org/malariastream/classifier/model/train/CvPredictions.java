@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.malariastream.classifier.model.data.CellFile;
 
 /**
  * The predictions file of a cross-validation ({@code cv_predictions.csv}): one line per test cell with
@@ -27,6 +28,11 @@ public final class CvPredictions {
 
         public boolean parasitized() {
             return "Parasitized".equals(label);
+        }
+
+        /** The slide, or null when the file name did not carry one (such cells count in no slide's share). */
+        public String knownSlide() {
+            return CellFile.UNKNOWN.equals(slide) ? null : slide;
         }
 
         /** Unique within a dataset: the class directory and the file name. */
