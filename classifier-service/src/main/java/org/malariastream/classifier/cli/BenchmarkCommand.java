@@ -14,6 +14,7 @@ import org.malariastream.classifier.model.data.CellFile;
 import org.malariastream.classifier.model.eval.Throughput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,13 +32,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--images", paramLabel = "DIR",
-            description = "Dataset directory in the NIH layout (default: <shared>/" + Locations.IMAGES_RELATIVE + ").")
-    Path images;
-
-    @Option(names = "--shared", paramLabel = "DIR", description = "Shared data directory (default: $"
-            + Locations.ENV_SHARED + ", -D" + Locations.PROP_SHARED + ", else ../shared).")
-    Path shared;
+    @Mixin
+    DatasetOptions data;
 
     @Option(names = "--model", paramLabel = "DIR", description = "Model folder (default: $" + Locations.ENV_MODEL
             + ", else <repo>/models/" + Locations.DEFAULT_MODEL + ").")
@@ -64,7 +60,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (count < 1 || repeats < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count and --repeats must be >= 1");
         }
-        Path dir = CliSupport.imagesDir(images, shared, spec.commandLine());
+        Path dir = data.imagesDir(spec.commandLine());
         List<CellFile> files = CellDataset.scan(dir).files();
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no images in " + dir);

@@ -16,6 +16,7 @@ import org.malariastream.classifier.model.eval.Evaluator;
 import org.malariastream.classifier.model.eval.Metrics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,9 +36,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--images", paramLabel = "DIR",
-            description = "Dataset directory in the NIH layout (default: <shared>/" + Locations.IMAGES_RELATIVE + ").")
-    Path images;
+    @Mixin
+    DatasetOptions data;
 
     @Option(names = "--model", paramLabel = "DIR",
             description = "Model folder with model.json (default: $" + Locations.ENV_MODEL + ", else <repo>/models/"
@@ -48,11 +48,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Also write the figures as JSON (keys count, accuracy, auc, f1, precision, sensitivity,"
                     + " specificity, confusion, slide_mae_pp, ...).")
     Path json;
-
-    @Option(names = "--shared", paramLabel = "DIR",
-            description = "Shared data directory (default: $" + Locations.ENV_SHARED + ", -D" + Locations.PROP_SHARED
-                    + ", else ../shared).")
-    Path shared;
 
     @Option(names = "--batch-size", defaultValue = "32", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -69,7 +64,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be >= 1");
         }
-        Path dir = CliSupport.imagesDir(images, shared, spec.commandLine());
+        Path dir = data.imagesDir(spec.commandLine());
         Path modelDir = Locations.model(model);
         if (!Files.exists(modelDir.resolve(CellModel.SPEC_FILE)) && !Files.isRegularFile(modelDir)) {
             throw new IllegalArgumentException("no model at " + modelDir.toAbsolutePath()

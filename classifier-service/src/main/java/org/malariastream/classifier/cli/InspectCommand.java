@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.malariastream.classifier.model.Locations;
 import org.malariastream.classifier.model.data.CellDataset;
 import org.malariastream.classifier.model.data.CellLabel;
 import org.malariastream.classifier.model.data.DecodedCells;
@@ -18,6 +17,7 @@ import org.malariastream.classifier.model.data.SkippedFile;
 import org.malariastream.classifier.model.preprocess.RgbImage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,14 +35,8 @@ public final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--images", paramLabel = "DIR",
-            description = "Dataset directory in the NIH layout (default: <shared>/" + Locations.IMAGES_RELATIVE + ").")
-    Path images;
-
-    @Option(names = "--shared", paramLabel = "DIR",
-            description = "Shared data directory (default: $" + Locations.ENV_SHARED + ", -D" + Locations.PROP_SHARED
-                    + ", else ../shared).")
-    Path shared;
+    @Mixin
+    DatasetOptions data;
 
     @Option(names = "--grid", paramLabel = "FILE", description = "Write a PNG grid of sample cells per class.")
     Path grid;
@@ -62,7 +56,7 @@ public final class InspectCommand implements Callable<Integer> {
         if (perClass < 1 || perClass > 200) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--per-class must be 1..200");
         }
-        Path dir = CliSupport.imagesDir(images, shared, spec.commandLine());
+        Path dir = data.imagesDir(spec.commandLine());
         PrintWriter out = spec.commandLine().getOut();
         CellDataset dataset = CellDataset.scan(dir);
         DecodedCells decoded = DecodedCells.decode(dataset, Runtime.getRuntime().availableProcessors(), null);

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.malariastream.classifier.model.Locations;
 import org.malariastream.classifier.model.preprocess.ImageDecodeException;
 import org.malariastream.classifier.model.preprocess.ImageDecoder;
 import org.malariastream.classifier.model.preprocess.RgbImage;
@@ -17,6 +16,7 @@ import org.malariastream.classifier.model.train.LabelReview;
 import org.malariastream.classifier.model.train.LabelReview.Suspect;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,15 +41,8 @@ public final class ReviewLabelsCommand implements Callable<Integer> {
             description = "A cross-validation report directory (its cv_predictions.csv) or a predictions file.")
     Path predictions;
 
-    @Option(names = "--images", paramLabel = "DIR",
-            description = "Dataset directory the predictions came from, for --grid (default: <shared>/"
-                    + Locations.IMAGES_RELATIVE + ").")
-    Path images;
-
-    @Option(names = "--shared", paramLabel = "DIR",
-            description = "Shared data directory (default: $" + Locations.ENV_SHARED + ", -D" + Locations.PROP_SHARED
-                    + ", else ../shared).")
-    Path shared;
+    @Mixin
+    DatasetOptions data;
 
     @Option(names = "--views", defaultValue = "1", description = "Test-time views whose mean is P: 1, 2, 4 or 8 (default: ${DEFAULT-VALUE}).")
     int views;
@@ -76,7 +69,7 @@ public final class ReviewLabelsCommand implements Callable<Integer> {
         if (top < 1 || top > 200) {
             throw new CommandLine.ParameterException(cmd, "--top must be 1..200");
         }
-        Path dir = grid != null ? CliSupport.imagesDir(images, shared, cmd) : null;
+        Path dir = grid != null ? data.imagesDir(cmd) : null;
         Path file = CvPredictions.resolve(predictions);
         LabelReview.Result r = LabelReview.review(CvPredictions.read(file).values(), views);
         PrintWriter out = cmd.getOut();

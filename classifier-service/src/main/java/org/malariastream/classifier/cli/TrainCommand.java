@@ -23,6 +23,7 @@ import org.malariastream.classifier.model.train.ModelTraining;
 import org.malariastream.classifier.model.train.TrainConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -50,9 +51,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--images", paramLabel = "DIR",
-            description = "Dataset directory in the NIH layout (default: <shared>/" + Locations.IMAGES_RELATIVE + ").")
-    Path images;
+    @Mixin
+    DatasetOptions data;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Model folder to write (default: models/malaria-mnv2-dev).")
     Path out;
@@ -61,11 +61,6 @@ public final class TrainCommand implements Callable<Integer> {
             description = "TorchScript MobileNetV2 features (default: $" + Locations.ENV_BACKBONE + ", else <shared>/"
                     + Locations.BACKBONE_RELATIVE + ").")
     Path backbone;
-
-    @Option(names = "--shared", paramLabel = "DIR",
-            description = "Shared data directory (default: $" + Locations.ENV_SHARED + ", -D" + Locations.PROP_SHARED
-                    + ", else ../shared).")
-    Path shared;
 
     @Option(names = "--input-size", defaultValue = "128", description = "Square input size in pixels (default: ${DEFAULT-VALUE}).")
     int inputSize;
@@ -187,8 +182,8 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());
         }
-        Path dir = CliSupport.imagesDir(images, shared, cmd);
-        Path backboneFile = Locations.backbone(backbone, shared);
+        Path dir = data.imagesDir(cmd);
+        Path backboneFile = Locations.backbone(backbone, data.shared);
         if (!Files.isRegularFile(backboneFile)) {
             throw new IllegalArgumentException("backbone not found: " + backboneFile.toAbsolutePath()
                     + " (pass --backbone FILE or set " + Locations.ENV_BACKBONE + ")");
