@@ -1,5 +1,6 @@
 package org.malariastream.classifier.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,5 +47,15 @@ final class CliSupport {
 
     static String format(double v) {
         return Double.isNaN(v) ? "n/a" : String.format("%.4f", v);
+    }
+
+    /**
+     * "accuracy / AUC / F1 / slide error" of a metrics node, or with {@code stat} ("mean", "sd") of a
+     * summary node whose figures are objects of statistics.
+     */
+    static String figures(JsonNode m, String stat) {
+        java.util.function.Function<String, JsonNode> v = key -> stat == null ? m.get(key) : m.get(key).get(stat);
+        return String.format("%s / %s / %s / %.2f", format(v.apply("accuracy").asDouble()),
+                format(v.apply("auc").asDouble()), format(v.apply("f1").asDouble()), v.apply("slide_mae_pp").asDouble());
     }
 }

@@ -54,9 +54,9 @@ public final class CvEnsembleCommand implements Callable<Integer> {
         for (JsonNode fold : report.get("fold_results")) {
             pw.printf("fold %d (%d cells)%n", fold.get("fold").asInt(), fold.get("cells").asInt());
             for (int m = 0; m < members.size(); m++) {
-                line(pw, "  member " + (m + 1), fold.get("members").get(m));
+                line(pw, "  member " + (m + 1), fold.get("members").get(m), null);
             }
-            line(pw, "  ensemble", fold.get("ensemble"));
+            line(pw, "  ensemble", fold.get("ensemble"), null);
             JsonNode errors = fold.get("tta1_t050_errors");
             pw.printf("  errors: members %s, made by all %d, ensemble %d%n", errors.get("members"),
                     errors.get("shared_by_all").asInt(), errors.get("ensemble").asInt());
@@ -64,32 +64,18 @@ public final class CvEnsembleCommand implements Callable<Integer> {
         JsonNode summary = report.get("summary");
         pw.printf("mean over %d folds%n", report.get("fold_results").size());
         for (int m = 0; m < members.size(); m++) {
-            line(pw, "  member " + (m + 1), summary.get("members").get(m));
+            line(pw, "  member " + (m + 1), summary.get("members").get(m), "mean");
         }
-        line(pw, "  ensemble", summary.get("ensemble"));
+        line(pw, "  ensemble", summary.get("ensemble"), "mean");
         pw.printf("report: %s%n", out.resolve(CrossValidationEnsemble.REPORT));
         pw.flush();
         return 0;
     }
 
-    private static void line(PrintWriter pw, String who, JsonNode variants) {
-        pw.printf("%-11s 1 view %s   8 views %s%n", who, figures(variants.get("tta1_t050")),
-                figures(variants.get("tta8_t050")));
-    }
-
-    /** The four headline figures of one fold's metrics, or the means of a summary. */
-    private static String figures(JsonNode m) {
-        return String.format("%s / %s / %s / %.2f", f(value(m, "accuracy")), f(value(m, "auc")), f(value(m, "f1")),
-                value(m, "slide_mae_pp").asDouble());
-    }
-
-    private static JsonNode value(JsonNode m, String key) {
-        JsonNode v = m.get(key);
-        return v.isObject() ? v.get("mean") : v;
-    }
-
-    private static String f(JsonNode v) {
-        return CliSupport.format(v.asDouble());
+    /** One member's (or the ensemble's) figures with 1 and 8 views; {@code stat} "mean" for summary nodes. */
+    private static void line(PrintWriter pw, String who, JsonNode variants, String stat) {
+        pw.printf("%-11s 1 view %s   8 views %s%n", who, CliSupport.figures(variants.get("tta1_t050"), stat),
+                CliSupport.figures(variants.get("tta8_t050"), stat));
     }
 
     public static void main(String[] args) {

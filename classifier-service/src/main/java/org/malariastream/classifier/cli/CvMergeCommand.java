@@ -58,15 +58,11 @@ public final class CvMergeCommand implements Callable<Integer> {
             for (JsonNode fold : merged.get("fold_results")) {
                 JsonNode m = fold.get("test").get(v);
                 if (m != null) {
-                    pw.printf("  fold %d  %s / %s / %s / %.2f%n", fold.get("fold").asInt(), f(m.get("accuracy")),
-                            f(m.get("auc")), f(m.get("f1")), m.get("slide_mae_pp").asDouble());
+                    pw.printf("  fold %d  %s%n", fold.get("fold").asInt(), CliSupport.figures(m, null));
                 }
             }
-            pw.printf("  mean    %s / %s / %s / %.2f  (sd %s / %s / %s / %.2f; %d folds)%n",
-                    f(mean.get("accuracy").get("mean")), f(mean.get("auc").get("mean")), f(mean.get("f1").get("mean")),
-                    mean.get("slide_mae_pp").get("mean").asDouble(), f(mean.get("accuracy").get("sd")),
-                    f(mean.get("auc").get("sd")), f(mean.get("f1").get("sd")), mean.get("slide_mae_pp").get("sd").asDouble(),
-                    mean.get("folds").asInt());
+            pw.printf("  mean    %s  (sd %s; %d folds)%n", CliSupport.figures(mean, "mean"),
+                    CliSupport.figures(mean, "sd"), mean.get("folds").asInt());
         }
         pw.flush();
         if (merged.get("summary").get(variant) == null) {
@@ -78,10 +74,6 @@ public final class CvMergeCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(new picocli.CommandLine(new CvMergeCommand()).execute(args));
-    }
-
-    private static String f(JsonNode v) {
-        return CliSupport.format(v.asDouble());
     }
 
     private static List<String> variantNames(JsonNode object) {

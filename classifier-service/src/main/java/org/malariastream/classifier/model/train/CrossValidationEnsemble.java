@@ -152,7 +152,7 @@ public final class CrossValidationEnsemble {
 
     private static boolean[] sharedByAll(List<boolean[]> wrong) {
         boolean[] all = wrong.get(0).clone();
-        for (boolean[] w : wrong) {
+        for (boolean[] w : wrong.subList(1, wrong.size())) {
             for (int i = 0; i < all.length; i++) {
                 all[i] &= w[i];
             }
