@@ -104,6 +104,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "Train without augmentation.")
     boolean noAugment;
 
+    @Option(names = "--mixup", paramLabel = "ALPHA", defaultValue = "0",
+            description = "Blend each training batch's images and labels pairwise with Beta(ALPHA, ALPHA) weights, e.g."
+                    + " 0.2 (default: ${DEFAULT-VALUE} = off).")
+    float mixup;
+
     @Option(names = "--seed", defaultValue = "7",
             description = "Seed of initialisation, shuffling, augmentation and, unless --split-seed is given, of the"
                     + " patient split and the --limit sample (default: ${DEFAULT-VALUE}).")
@@ -114,10 +119,14 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (default: --seed). Several --seed values on one split show run-to-run noise.")
     Long splitSeed;
 
-    @Option(names = "--validation-fraction", defaultValue = "0.15", description = "Share of patients for validation (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--validation-fraction", defaultValue = "0.15",
+            description = "Share of patients for validation (default: ${DEFAULT-VALUE}). 0: no early stopping, the schedule"
+                    + " runs to its end and the threshold is 0.5.")
     double validationFraction;
 
-    @Option(names = "--test-fraction", defaultValue = "0.15", description = "Share of patients held out for the test figures (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test-fraction", defaultValue = "0.15",
+            description = "Share of patients held out for the test figures (default: ${DEFAULT-VALUE}). Both fractions 0:"
+                    + " every cell trains the model (the final fit of a recipe measured by cross-validation).")
     double testFraction;
 
     @Option(names = "--tta", defaultValue = "1",
@@ -177,7 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config;
         try {
             config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
-                    trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT, seed,
+                    trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT, mixup, seed,
                     splitSeed != null ? splitSeed : seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());
@@ -230,6 +239,9 @@ public final class TrainCommand implements Callable<Integer> {
                 pw.printf("test patients: accuracy %.4f  AUC %.4f  F1 %.4f  slide error %.2f pp  (threshold %.3f)%n",
                         test.get("accuracy").asDouble(), test.get("auc").asDouble(), test.get("f1").asDouble(),
                         test.get("slide_mae_pp").asDouble(), test.get("threshold").asDouble());
+            } else {
+                pw.println("no test patients (--test-fraction 0): this model has no held-out figures; the recipe's come"
+                        + " from cross-validation (--folds)");
             }
             if (report.has("seed_recipe_test")) {
                 JsonNode s = report.get("seed_recipe_test");

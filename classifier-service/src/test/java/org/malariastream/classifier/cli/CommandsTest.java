@@ -169,6 +169,30 @@ class CommandsTest {
     }
 
     @Test
+    void withNoValidationOrTestPatientsEveryCellTrainsAndTheModelSaysSo() throws Exception {
+        Path out = tmp.resolve("model-all");
+        Run r = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "40",
+                "--input-size", "64", "--head-epochs", "0", "--epochs", "2", "--trainable-from", "14", "--mixup", "0.2",
+                "--validation-fraction", "0", "--test-fraction", "0", "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("train 40 cells, validation 0, test 0").contains("no test patients")
+                .doesNotContain("val loss");
+        JsonNode model = ModelSpec.JSON.readTree(out.resolve("model.json").toFile());
+        assertThat(model.get("threshold").asDouble()).isEqualTo(0.5);
+        assertThat(model.get("threshold_method").asText()).startsWith("0.5: no validation patients");
+        assertThat(model.has("validation")).isFalse();
+        assertThat(model.has("test")).isFalse();
+        assertThat(model.get("training_data").get("train_cells").asInt()).isEqualTo(40);
+        assertThat(model.get("training").get("mixup_alpha").asDouble()).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(model.get("best_epoch").asInt()).as("the last epoch stands").isEqualTo(2);
+        assertThat(model.get("images_per_s").get("batch_8").asDouble()).as("measured on training cells").isPositive();
+        try (CellModel m = CellModel.load(out); CellClassifier c = m.newClassifier()) {
+            var p = c.predict(java.util.List.of(Files.readAllBytes(SharedData.first("Parasitized", 1).get(0))));
+            assertThat(p.get(0).probabilityParasitized()).isBetween(0f, 1f);
+        }
+    }
+
+    @Test
     void crossValidationFoldsCanRunInSittingsOfTheirOwnAndMergeIntoOneReport() throws Exception {
         Path dir = tmp.resolve("cv");
         Run r = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "60",

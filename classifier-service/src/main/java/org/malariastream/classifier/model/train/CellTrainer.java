@@ -49,7 +49,7 @@ import org.malariastream.classifier.model.preprocess.RgbImage;
  *       through stage 2, and it is the averaged weights that validation judges and the model keeps.
  * </ol>
  *
- * Adam, soft-label cross-entropy with label smoothing, augmented batches. Deterministic for a seed
+ * Adam, soft-label cross-entropy with label smoothing, augmented (optionally {@link Mixup mixed}) batches. Deterministic for a seed
  * (and a fixed number of intra-op threads). Each batch's arrays live in a sub-manager closed after
  * the step, so memory stays flat.
  */
@@ -134,6 +134,7 @@ public final class CellTrainer {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
+        Mixup mixup = config.mixupAlpha() > 0 ? new Mixup(config.mixupAlpha()) : null;
         boolean averaging = config.emaDecay() > 0;
         WeightAverage average = null;
         Map<String, float[]> unaveraged = null;
@@ -163,6 +164,9 @@ public final class CellTrainer {
                             boolean positive = cell.file().label().isParasitized();
                             labels[2 * i] = positive ? eps / 2 : 1 - eps / 2;
                             labels[2 * i + 1] = positive ? 1 - eps / 2 : eps / 2;
+                        }
+                        if (mixup != null) {
+                            mixup.apply(buffer, labels, n, pre.floatsPerImage(), random);
                         }
                         rates.current = headStage ? config.headLr()
                                 : (float) scheduledRate(fineEpoch - 1 + (double) step / stepsPerEpoch);

@@ -25,8 +25,9 @@ public record EpochStats(
         String averaged = Double.isNaN(averagedValLoss) ? ""
                 : String.format(" (averaged weights: val loss %.4f, val accuracy %.4f, val AUC %.4f)",
                         averagedValLoss, averagedValAccuracy, averagedValAuc);
-        return String.format("epoch %d %s: train loss %.4f, val loss %.4f, val accuracy %.4f, val AUC %.4f%s,"
-                        + " lr %.2e, %.0f s (%.0f img/s)",
-                epoch, stage, trainLoss, valLoss, valAccuracy, valAuc, averaged, lr, seconds, trainImagesPerSecond);
+        String validation = Double.isNaN(valLoss) ? "" // no validation patients
+                : String.format(", val loss %.4f, val accuracy %.4f, val AUC %.4f", valLoss, valAccuracy, valAuc);
+        return String.format("epoch %d %s: train loss %.4f%s%s, lr %.2e, %.0f s (%.0f img/s)",
+                epoch, stage, trainLoss, validation, averaged, lr, seconds, trainImagesPerSecond);
     }
 }

@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * <p>Patients are split (seeded, stratified) into train / validation / test. Validation drives early
  * stopping and the operating threshold (best validation accuracy for the chosen number of
  * test-time views); the test patients are touched once, for the reported test figures.
+ *
+ * <p>With no validation and no test patients (both fractions 0) every cell trains the model: the final
+ * fit of a recipe whose figures come from cross-validation. The schedule then runs to its end, the
+ * threshold is 0.5, and the artefact carries no validation or test figures, since none exist.
  */
 public final class ModelTraining {
 
@@ -108,9 +112,14 @@ public final class ModelTraining {
             ObjectNode model = ModelSpec.JSON.valueToTree(spec);
             model.put("classes", "index 0 = Uninfected, 1 = Parasitized; output P(parasitized) = softmax(logits)[1]");
             model.put("normalisation", "RGB, bilinear resize of the whole crop to input_size x input_size, x/255, (x - mean) / std, NCHW float32");
-            model.put("threshold_method", "the threshold in [0.05, 0.95] (step 0.005) with the best accuracy on the"
-                    + " validation patients, P(parasitized) averaged over " + options.ttaViews() + " test-time view(s)");
-            model.set("validation", ModelSpec.JSON.valueToTree(valMetrics));
+            model.put("threshold_method", val.isEmpty()
+                    ? "0.5: no validation patients (--validation-fraction 0), P(parasitized) averaged over "
+                            + options.ttaViews() + " test-time view(s)"
+                    : "the threshold in [0.05, 0.95] (step 0.005) with the best accuracy on the validation patients,"
+                            + " P(parasitized) averaged over " + options.ttaViews() + " test-time view(s)");
+            if (!val.isEmpty()) {
+                model.set("validation", ModelSpec.JSON.valueToTree(valMetrics));
+            }
             if (headline != null) {
                 model.set("test", ModelSpec.JSON.valueToTree(headline));
             }
@@ -136,7 +145,9 @@ public final class ModelTraining {
             report.set("history", ModelSpec.JSON.valueToTree(result.history()));
             report.put("best_epoch", result.bestEpoch());
             report.put("threshold", threshold);
-            report.set("validation", ModelSpec.JSON.valueToTree(valMetrics));
+            if (!val.isEmpty()) {
+                report.set("validation", ModelSpec.JSON.valueToTree(valMetrics));
+            }
             if (headline != null) {
                 report.set("test", ModelSpec.JSON.valueToTree(headline));
             }
@@ -168,7 +179,7 @@ public final class ModelTraining {
         // Throughput of the written artefact through the serving path.
         try (CellModel shipped = CellModel.load(outDir)) {
             List<byte[]> sample = new ArrayList<>();
-            for (DecodedCell c : test.isEmpty() ? val : test) {
+            for (DecodedCell c : !test.isEmpty() ? test : !val.isEmpty() ? val : train) {
                 if (sample.size() == 512) {
                     break;
                 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param emaDecay 0: off; else the decay of a moving average of the weights kept during fine-tuning
  *     ({@link WeightAverage}); validation then judges, and the model keeps, the averaged weights
  * @param augmentation training-time augmentation
+ * @param mixupAlpha 0: off; else the {@link Mixup} of training batches with {@code Beta(alpha, alpha)} weights
  * @param seed seed of initialisation, shuffling and augmentation
  * @param splitSeed seed of the patient split (folds, train / validation / test); apart from {@code seed} so
  *     that runs on one split with several seeds show a recipe's run-to-run noise, or train ensemble members
@@ -35,15 +36,16 @@ public record TrainConfig(
         @JsonProperty("patience") int patience,
         @JsonProperty("ema_decay") float emaDecay,
         @JsonProperty("augmentation") Augmentation augmentation,
+        @JsonProperty("mixup_alpha") float mixupAlpha,
         @JsonProperty("seed") long seed,
         @JsonProperty("split_seed") long splitSeed) {
 
-    /** A run whose patient split follows its {@code seed}. */
+    /** A run without mixup whose patient split follows its {@code seed}. */
     public TrainConfig(int inputSize, int batchSize, int headEpochs, int epochs, float headLr, float lr,
             float backboneLrFactor, int trainableFrom, float labelSmoothing, int patience, float emaDecay,
             Augmentation augmentation, long seed) {
         this(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor, trainableFrom, labelSmoothing,
-                patience, emaDecay, augmentation, seed, seed);
+                patience, emaDecay, augmentation, 0f, seed, seed);
     }
 
     public TrainConfig {
@@ -55,5 +57,6 @@ public record TrainConfig(
         if (trainableFrom < 0 || trainableFrom > 19) throw new IllegalArgumentException("trainable-from must be 0..19");
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0,1)");
         if (emaDecay < 0 || emaDecay >= 1) throw new IllegalArgumentException("weight-average decay must be in [0,1)");
+        if (!(mixupAlpha >= 0)) throw new IllegalArgumentException("mixup alpha must be >= 0");
     }
 }
