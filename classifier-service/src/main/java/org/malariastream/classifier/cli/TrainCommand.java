@@ -129,6 +129,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + " every cell trains the model (the final fit of a recipe measured by cross-validation).")
     double testFraction;
 
+    @Option(names = "--train-share", paramLabel = "S", defaultValue = "1",
+            description = "Train on a seeded share S of the training patients, whole patients, stratified (default:"
+                    + " ${DEFAULT-VALUE} = all); validation and test patients stay as they are. For learning curves.")
+    double trainShare;
+
     @Option(names = "--tta", defaultValue = "1",
             description = "Test-time views the model averages: 1, 2 (+flip), 4 (quarter turns) or 8 (default: ${DEFAULT-VALUE}).")
     int tta;
@@ -186,7 +191,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config;
         try {
             config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
-                    trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT, mixup, seed,
+                    trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT, mixup, trainShare, seed,
                     splitSeed != null ? splitSeed : seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());

@@ -193,6 +193,28 @@ class CommandsTest {
     }
 
     @Test
+    void aTrainShareTrainsOnFewerPatientsAndTestsTheSameOnes() throws Exception {
+        JsonNode[] folds = new JsonNode[2];
+        String[] shares = {"1", "0.5"};
+        for (int i = 0; i < 2; i++) {
+            Path dir = tmp.resolve("cv-share-" + i);
+            Run r = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "80",
+                    "--input-size", "64", "--head-epochs", "1", "--epochs", "0", "--folds", "3", "--only-folds", "1",
+                    "--train-share", shares[i], "--report-dir", dir.toString(), "--no-progress");
+            assertThat(r.code()).as(r.err() + r.out()).isZero();
+            JsonNode report = ModelSpec.JSON.readTree(dir.resolve("cv_report.json").toFile());
+            assertThat(report.get("config").get("train_share").asDouble()).isEqualTo(Double.parseDouble(shares[i]));
+            folds[i] = report.get("fold_results").get(0);
+        }
+        int all = folds[0].get("train_cells").asInt(), half = folds[1].get("train_cells").asInt();
+        assertThat(half).as("half the training patients").isBetween(all / 4, all * 3 / 4);
+        assertThat(folds[1].get("validation_cells")).isEqualTo(folds[0].get("validation_cells"));
+        assertThat(folds[1].get("test_patients")).isEqualTo(folds[0].get("test_patients"));
+        assertThat(run(new TrainCommand(), "--images", SharedData.images().toString(), "--train-share", "0").err())
+                .contains("train share must be in (0, 1]");
+    }
+
+    @Test
     void crossValidationFoldsCanRunInSittingsOfTheirOwnAndMergeIntoOneReport() throws Exception {
         Path dir = tmp.resolve("cv");
         Run r = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "60",

@@ -36,6 +36,17 @@ public final class PatientSplit {
         return new Split(parts.get(0), parts.get(1), parts.get(2));
     }
 
+    /**
+     * The cells of a seeded, stratified {@code share} of the patients (all of them for a share of 1): a smaller
+     * training set of whole patients, for learning curves.
+     */
+    public static List<CellFile> share(List<CellFile> files, double share, long seed) {
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("share must be in (0, 1], got " + share);
+        }
+        return share == 1 ? files : split(files, new double[] {share, 1 - share}, seed).get(0);
+    }
+
     /** Patient-grouped k-fold cross-validation folds. */
     public static List<Fold> kFold(List<CellFile> files, int k, long seed) {
         if (k < 2) {

@@ -20,6 +20,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param augmentation training-time augmentation
  * @param mixupAlpha 0: off; else the {@link Mixup} of training batches with {@code Beta(alpha, alpha)} weights
  * @param seed seed of initialisation, shuffling and augmentation
+ * @param trainShare share of the training patients that train (seeded by {@code splitSeed}, stratified); below 1
+ *     for learning curves: how much the figures owe to the amount of training data
  * @param splitSeed seed of the patient split (folds, train / validation / test); apart from {@code seed} so
  *     that runs on one split with several seeds show a recipe's run-to-run noise, or train ensemble members
  */
@@ -37,15 +39,16 @@ public record TrainConfig(
         @JsonProperty("ema_decay") float emaDecay,
         @JsonProperty("augmentation") Augmentation augmentation,
         @JsonProperty("mixup_alpha") float mixupAlpha,
+        @JsonProperty("train_share") double trainShare,
         @JsonProperty("seed") long seed,
         @JsonProperty("split_seed") long splitSeed) {
 
-    /** A run without mixup whose patient split follows its {@code seed}. */
+    /** A run without mixup, on all training patients, whose patient split follows its {@code seed}. */
     public TrainConfig(int inputSize, int batchSize, int headEpochs, int epochs, float headLr, float lr,
             float backboneLrFactor, int trainableFrom, float labelSmoothing, int patience, float emaDecay,
             Augmentation augmentation, long seed) {
         this(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor, trainableFrom, labelSmoothing,
-                patience, emaDecay, augmentation, 0f, seed, seed);
+                patience, emaDecay, augmentation, 0f, 1.0, seed, seed);
     }
 
     public TrainConfig {
@@ -58,5 +61,6 @@ public record TrainConfig(
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0,1)");
         if (emaDecay < 0 || emaDecay >= 1) throw new IllegalArgumentException("weight-average decay must be in [0,1)");
         if (!(mixupAlpha >= 0)) throw new IllegalArgumentException("mixup alpha must be >= 0");
+        if (!(trainShare > 0 && trainShare <= 1)) throw new IllegalArgumentException("train share must be in (0, 1]");
     }
 }

@@ -76,6 +76,22 @@ class PatientSplitTest {
     }
 
     @Test
+    void aShareOfThePatientsKeepsWholePatientsBothKindsAndAboutTheShareOfCells() {
+        List<CellFile> files = synthetic();
+        List<CellFile> half = PatientSplit.share(files, 0.5, 7);
+        assertThat((double) half.size() / files.size()).isBetween(0.45, 0.55);
+        Map<String, Long> cellsOfPatient = new HashMap<>();
+        files.forEach(f -> cellsOfPatient.merge(f.patient(), 1L, Long::sum));
+        Map<String, Long> kept = new HashMap<>();
+        half.forEach(f -> kept.merge(f.patient(), 1L, Long::sum));
+        kept.forEach((patient, n) -> assertThat(n).as("all cells of %s", patient).isEqualTo(cellsOfPatient.get(patient)));
+        assertThat(half).anyMatch(f -> f.label().isParasitized()).anyMatch(f -> !f.label().isParasitized());
+        assertThat(kept.keySet()).as("healthy patients kept").anyMatch(p -> Integer.parseInt(p.substring(1)) >= 40);
+        assertThat(PatientSplit.share(files, 0.5, 7)).isEqualTo(half);
+        assertThat(PatientSplit.share(files, 1, 7)).isEqualTo(files);
+    }
+
+    @Test
     void kFoldTestsEveryPatientExactlyOnceAndNeverTrainsOnIt() {
         List<CellFile> files = synthetic();
         List<PatientSplit.Fold> folds = PatientSplit.kFold(files, 5, 11);
