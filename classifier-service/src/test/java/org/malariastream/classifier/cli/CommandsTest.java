@@ -186,6 +186,8 @@ class CommandsTest {
         assertThat(model.get("training").get("mixup_alpha").asDouble()).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(model.get("best_epoch").asInt()).as("the last epoch stands").isEqualTo(2);
         assertThat(model.get("images_per_s").get("batch_8").asDouble()).as("measured on training cells").isPositive();
+        assertThat(out.resolve("report/loss.png")).isRegularFile();
+        assertThat(out.resolve("report/metrics.png")).as("no validation figures to plot").doesNotExist();
         try (CellModel m = CellModel.load(out); CellClassifier c = m.newClassifier()) {
             var p = c.predict(java.util.List.of(Files.readAllBytes(SharedData.first("Parasitized", 1).get(0))));
             assertThat(p.get(0).probabilityParasitized()).isBetween(0f, 1f);

@@ -46,7 +46,8 @@ public final class Charts {
                 averaged.add(s.epoch(), s.averagedValLoss());
             }
         }
-        XYSeries[] series = averaged.isEmpty() ? new XYSeries[] {train, val} : new XYSeries[] {train, val, averaged};
+        XYSeries[] series = val.isEmpty() ? new XYSeries[] {train} // a run without validation patients
+                : averaged.isEmpty() ? new XYSeries[] {train, val} : new XYSeries[] {train, val, averaged};
         save(lines("Loss per epoch", "epoch", "cross-entropy", series), png);
     }
 

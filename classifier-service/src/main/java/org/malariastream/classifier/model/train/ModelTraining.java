@@ -100,7 +100,9 @@ public final class ModelTraining {
                 }
             }
             Charts.loss(result.history(), outDir.resolve("report/loss.png"));
-            Charts.metrics(result.history(), outDir.resolve("report/metrics.png"));
+            if (!val.isEmpty()) {
+                Charts.metrics(result.history(), outDir.resolve("report/metrics.png"));
+            }
 
             network.writeBackbone(outDir.resolve(BACKBONE_FILE));
             CellNetwork.writeHead(outDir.resolve(HEAD_FILE), network.headWeights());
