@@ -38,13 +38,15 @@ import picocli.CommandLine.Spec;
             "Without --folds: splits patients into train / validation / test, trains, picks the operating threshold"
                     + " on validation, measures the test patients and writes the model folder (--out): backbone.pt,"
                     + " head.f32, model.json and report/ (training_report.json, loss/metrics/ROC/confusion PNGs).",
-            "The defaults are the recipe of the committed model (models/malaria-mnv2-v3): 128 px, whole backbone,"
-                    + " 8 fine-tuning epochs run to the end of the schedule.",
+            "The defaults are the recipe of the committed model (models/malaria-mnv2-v4): 128 px, whole backbone,"
+                    + " 8 fine-tuning epochs run to the end of the schedule; v4 is that recipe fitted on every cell"
+                    + " (--validation-fraction 0 --test-fraction 0) after cross-validation measured it.",
             "With --folds K: patient-grouped K-fold cross-validation of the same recipe; writes cv_report.json"
                     + " (per-fold and mean/sd figures for 1/2/4/8 test-time views) to --report-dir; folds run in"
                     + " separate sittings (--from-fold) join into one report with cv-merge."},
         footer = {"", "Examples:",
-            "  train --images ../shared/data/malaria-cells/cell_images --out models/malaria-mnv2-v3 --model-version 3",
+            "  train --images ../shared/data/malaria-cells/cell_images --out models/malaria-mnv2-v4 --model-version 4"
+                    + " --validation-fraction 0 --test-fraction 0",
             "  train --images ../shared/data/malaria-cells/cell_images --folds 5 --seed-recipe --report-dir target/cv"})
 public final class TrainCommand implements Callable<Integer> {
 

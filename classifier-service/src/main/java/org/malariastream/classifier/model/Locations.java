@@ -11,7 +11,7 @@ import java.nio.file.Path;
 public final class Locations {
 
     /** The folder under {@code models/} of the committed default model. */
-    public static final String DEFAULT_MODEL = "malaria-mnv2-v3";
+    public static final String DEFAULT_MODEL = "malaria-mnv2-v4";
     public static final String ENV_SHARED = "MALARIA_SHARED_DIR";
     public static final String PROP_SHARED = "malaria.shared.dir";
     public static final String ENV_BACKBONE = "MALARIA_BACKBONE";
@@ -78,7 +78,7 @@ public final class Locations {
         return dir;
     }
 
-    /** flag → {@code MALARIA_MODEL} → {@code <repo>/models/malaria-mnv2-v3}. */
+    /** flag → {@code MALARIA_MODEL} → {@code <repo>/models/malaria-mnv2-v4}. */
     public static Path model(Path explicit) {
         if (explicit != null) {
             return explicit;

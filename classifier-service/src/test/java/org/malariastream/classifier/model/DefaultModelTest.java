@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.malariastream.classifier.model.data.CellDataset;
 import org.malariastream.classifier.model.data.CellFile;
@@ -18,7 +16,7 @@ import org.malariastream.classifier.testutil.SharedData;
 /** The committed default model loads without training code and classifies real cells. */
 class DefaultModelTest {
 
-    /** Clear cases from the model's test patients (never trained on), confirmed by eye in the inspect grid. */
+    /** Clear cases (from v3's test patients), confirmed by eye in the inspect grid. */
     private static final String[] CLEAR_PARASITIZED = {
         "C99P60ThinF_IMG_20150918_142128_cell_101.png",
         "C183P144NThinF_IMG_20151201_224458_cell_122.png",
@@ -76,17 +74,20 @@ class DefaultModelTest {
         }
     }
 
+    /**
+     * The committed model was fitted on every cell of {@code ../shared} (its accuracy comes from cross-validation of
+     * its recipe and from patients outside {@code ../shared}), so what can be checked here is that the artefact is
+     * that fit: it says so, and it classifies an even sample of those cells far better than an untrained head would.
+     */
     @Test
-    void isAccurateOnASampleOfItsTestPatients() throws Exception {
+    void isTheFitOfEveryCellInShared() throws Exception {
         JsonNode json = ModelSpec.JSON.readTree(modelDir().resolve("model.json").toFile());
-        Set<String> testPatients = new HashSet<>();
-        json.get("training_data").get("test_patients").forEach(n -> testPatients.add(n.asText()));
-        assertThat(testPatients).isNotEmpty();
-        List<CellFile> test = CellDataset.scan(SharedData.images()).files().stream()
-                .filter(f -> testPatients.contains(f.patient())).toList();
+        List<CellFile> all = CellDataset.scan(SharedData.images()).files();
+        assertThat(json.get("training_data").get("train_cells").asInt()).isEqualTo(all.size());
+        assertThat(json.get("training_data").get("test_patients")).isEmpty();
         List<CellFile> sample = new ArrayList<>();
         for (int i = 0; i < 240; i++) {
-            sample.add(test.get((int) ((long) i * test.size() / 240)));
+            sample.add(all.get((int) ((long) i * all.size() / 240)));
         }
         List<byte[]> bytes = new ArrayList<>();
         for (CellFile f : sample) {
@@ -100,7 +101,7 @@ class DefaultModelTest {
                     correct++;
                 }
             }
-            assertThat(correct / (double) sample.size()).isGreaterThan(0.93);
+            assertThat(correct / (double) sample.size()).isGreaterThan(0.95);
         }
     }
 }
