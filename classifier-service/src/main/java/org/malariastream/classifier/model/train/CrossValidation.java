@@ -104,8 +104,8 @@ public final class CrossValidation {
             long t0 = System.nanoTime();
             PatientSplit.Split inner = PatientSplit.trainValidationTest(fold.rest(), validationFraction, 0,
                     config.splitSeed() + 1000L * (fold.index() + 1));
-            List<DecodedCell> train = PatientSplit.share(inner.train(), config.trainShare(), config.splitSeed() + 77)
-                    .stream().map(f -> data.cells().get(index.get(f))).toList();
+            List<DecodedCell> train = config.trainingShareOf(inner.train()).stream()
+                    .map(f -> data.cells().get(index.get(f))).toList();
             List<DecodedCell> val = inner.validation().stream().map(f -> data.cells().get(index.get(f))).toList();
             List<DecodedCell> test = fold.test().stream().map(f -> data.cells().get(index.get(f))).toList();
             tell.accept(String.format("fold %d/%d: train %d cells, validation %d, test %d (%d patients)",

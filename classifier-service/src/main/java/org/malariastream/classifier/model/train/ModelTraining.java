@@ -63,7 +63,7 @@ public final class ModelTraining {
         List<CellFile> files = data.cells().stream().map(DecodedCell::file).toList();
         PatientSplit.Split split = PatientSplit.trainValidationTest(files, options.validationFraction(),
                 options.testFraction(), config.splitSeed());
-        List<DecodedCell> train = data.select(PatientSplit.share(split.train(), config.trainShare(), config.splitSeed() + 77));
+        List<DecodedCell> train = data.select(config.trainingShareOf(split.train()));
         List<DecodedCell> val = data.select(split.validation());
         List<DecodedCell> test = data.select(split.test());
         options.tell(String.format("split by patient: train %d cells, validation %d, test %d",

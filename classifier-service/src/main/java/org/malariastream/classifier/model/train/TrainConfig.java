@@ -1,6 +1,9 @@
 package org.malariastream.classifier.model.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import org.malariastream.classifier.model.data.CellFile;
+import org.malariastream.classifier.model.data.PatientSplit;
 
 /**
  * Hyper-parameters of one training run.
@@ -49,6 +52,11 @@ public record TrainConfig(
             Augmentation augmentation, long seed) {
         this(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor, trainableFrom, labelSmoothing,
                 patience, emaDecay, augmentation, 0f, 1.0, seed, seed);
+    }
+
+    /** The cells of the share of {@code training}'s patients that train, the same for every {@code seed} of a split. */
+    public List<CellFile> trainingShareOf(List<CellFile> training) {
+        return PatientSplit.share(training, trainShare, splitSeed + 77);
     }
 
     public TrainConfig {
