@@ -274,7 +274,8 @@ public final class CellTrainer {
                 .setMaxRenderedLength(110).build();
     }
 
-    private static void shuffle(int[] a, Random random) {
+    /** Fisher-Yates, in place. */
+    static void shuffle(int[] a, Random random) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int t = a[i];

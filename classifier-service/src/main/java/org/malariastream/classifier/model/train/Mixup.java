@@ -34,12 +34,7 @@ final class Mixup {
         for (int i = 0; i < n; i++) {
             partner[i] = i;
         }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = partner[i];
-            partner[i] = partner[j];
-            partner[j] = t;
-        }
+        CellTrainer.shuffle(partner, random);
         // blend from copies: a partner may already have been blended in place
         if (images.length < n * floatsPerImage) {
             images = new float[n * floatsPerImage];
