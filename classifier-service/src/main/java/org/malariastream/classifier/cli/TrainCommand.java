@@ -111,6 +111,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + " 0.2 (default: ${DEFAULT-VALUE} = off).")
     float mixup;
 
+    @Option(names = "--drop-hardest", paramLabel = "SHARE", defaultValue = "0",
+            description = "Leave the SHARE of each fine-tuning batch's highest-loss cells out of the gradient (likely"
+                    + " mislabelled), ramped up over the first half of the fine-tuning epochs, e.g. 0.03"
+                    + " (default: ${DEFAULT-VALUE} = off).")
+    float dropHardest;
+
     @Option(names = "--seed", defaultValue = "7",
             description = "Seed of initialisation, shuffling, augmentation and, unless --split-seed is given, of the"
                     + " patient split and the --limit sample (default: ${DEFAULT-VALUE}).")
@@ -193,7 +199,8 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config;
         try {
             config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
-                    trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT, mixup, trainShare, seed,
+                    trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT, mixup, dropHardest,
+                    trainShare, seed,
                     splitSeed != null ? splitSeed : seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());

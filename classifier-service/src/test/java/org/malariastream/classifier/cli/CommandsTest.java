@@ -173,7 +173,7 @@ class CommandsTest {
         Path out = tmp.resolve("model-all");
         Run r = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "40",
                 "--input-size", "64", "--head-epochs", "0", "--epochs", "2", "--trainable-from", "14", "--mixup", "0.2",
-                "--validation-fraction", "0", "--test-fraction", "0", "--out", out.toString(), "--no-progress");
+                "--drop-hardest", "0.1", "--validation-fraction", "0", "--test-fraction", "0", "--out", out.toString(), "--no-progress");
         assertThat(r.code()).as(r.err() + r.out()).isZero();
         assertThat(r.out()).contains("train 40 cells, validation 0, test 0").contains("no test patients")
                 .doesNotContain("val loss");
@@ -184,6 +184,7 @@ class CommandsTest {
         assertThat(model.has("test")).isFalse();
         assertThat(model.get("training_data").get("train_cells").asInt()).isEqualTo(40);
         assertThat(model.get("training").get("mixup_alpha").asDouble()).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(model.get("training").get("drop_hardest").asDouble()).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(model.get("best_epoch").asInt()).as("the last epoch stands").isEqualTo(2);
         assertThat(model.get("images_per_s").get("batch_8").asDouble()).as("measured on training cells").isPositive();
         assertThat(out.resolve("report/loss.png")).isRegularFile();

@@ -49,7 +49,8 @@ import org.malariastream.classifier.model.preprocess.RgbImage;
  *       through stage 2, and it is the averaged weights that validation judges and the model keeps.
  * </ol>
  *
- * Adam, soft-label cross-entropy with label smoothing, augmented (optionally {@link Mixup mixed}) batches. Deterministic for a seed
+ * Adam, soft-label cross-entropy with label smoothing, augmented (optionally {@link Mixup mixed}) batches,
+ * optionally {@link LossTruncation truncated} to the cells with the smaller losses in stage 2. Deterministic for a seed
  * (and a fixed number of intra-op threads). Each batch's arrays live in a sub-manager closed after
  * the step, so memory stays flat.
  */
@@ -135,6 +136,8 @@ public final class CellTrainer {
             order[i] = i;
         }
         Mixup mixup = config.mixupAlpha() > 0 ? new Mixup(config.mixupAlpha()) : null;
+        LossTruncation truncation = config.dropHardest() > 0
+                ? new LossTruncation(config.dropHardest(), Math.max(1, config.epochs()) / 2.0) : null;
         boolean averaging = config.emaDecay() > 0;
         WeightAverage average = null;
         Map<String, float[]> unaveraged = null;
@@ -175,9 +178,17 @@ public final class CellTrainer {
                             NDArray y = yBuffer.wrap(m, labels, new Shape(n, 2));
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 NDList out = trainer.forward(new NDList(x));
-                                NDArray loss = trainer.getLoss().evaluate(new NDList(y), out);
-                                gc.backward(loss);
-                                lossSum += loss.getFloat() * n;
+                                if (truncation == null || headStage) {
+                                    NDArray loss = trainer.getLoss().evaluate(new NDList(y), out);
+                                    gc.backward(loss);
+                                    lossSum += loss.getFloat() * n;
+                                } else {
+                                    // the loss of every cell is reported; the gradient comes from the kept ones
+                                    NDArray perCell = LossTruncation.perCellLoss(out.singletonOrThrow(), y);
+                                    int drop = truncation.dropped(n, fineEpoch - 1 + (double) step / stepsPerEpoch);
+                                    gc.backward(LossTruncation.keptMean(perCell, drop));
+                                    lossSum += perCell.sum().getFloat();
+                                }
                             }
                             trainer.step();
                         }

@@ -22,6 +22,8 @@ import org.malariastream.classifier.model.data.PatientSplit;
  *     ({@link WeightAverage}); validation then judges, and the model keeps, the averaged weights
  * @param augmentation training-time augmentation
  * @param mixupAlpha 0: off; else the {@link Mixup} of training batches with {@code Beta(alpha, alpha)} weights
+ * @param dropHardest 0: off; else the share of each fine-tuning batch's highest-loss cells left out of the
+ *     gradient ({@link LossTruncation}), ramped up over the first half of the fine-tuning epochs
  * @param seed seed of initialisation, shuffling and augmentation
  * @param trainShare share of the training patients that train (seeded by {@code splitSeed}, stratified); below 1
  *     for learning curves: how much the figures owe to the amount of training data
@@ -42,16 +44,17 @@ public record TrainConfig(
         @JsonProperty("ema_decay") float emaDecay,
         @JsonProperty("augmentation") Augmentation augmentation,
         @JsonProperty("mixup_alpha") float mixupAlpha,
+        @JsonProperty("drop_hardest") float dropHardest,
         @JsonProperty("train_share") double trainShare,
         @JsonProperty("seed") long seed,
         @JsonProperty("split_seed") long splitSeed) {
 
-    /** A run without mixup, on all training patients, whose patient split follows its {@code seed}. */
+    /** A run without mixup or loss truncation, on all training patients, whose patient split follows its {@code seed}. */
     public TrainConfig(int inputSize, int batchSize, int headEpochs, int epochs, float headLr, float lr,
             float backboneLrFactor, int trainableFrom, float labelSmoothing, int patience, float emaDecay,
             Augmentation augmentation, long seed) {
         this(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor, trainableFrom, labelSmoothing,
-                patience, emaDecay, augmentation, 0f, 1.0, seed, seed);
+                patience, emaDecay, augmentation, 0f, 0f, 1.0, seed, seed);
     }
 
     /** The cells of the share of {@code training}'s patients that train, the same for every {@code seed} of a split. */
@@ -69,6 +72,7 @@ public record TrainConfig(
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0,1)");
         if (emaDecay < 0 || emaDecay >= 1) throw new IllegalArgumentException("weight-average decay must be in [0,1)");
         if (!(mixupAlpha >= 0)) throw new IllegalArgumentException("mixup alpha must be >= 0");
+        if (!(dropHardest >= 0 && dropHardest < 0.5)) throw new IllegalArgumentException("drop-hardest must be in [0, 0.5)");
         if (!(trainShare > 0 && trainShare <= 1)) throw new IllegalArgumentException("train share must be in (0, 1]");
     }
 }
