@@ -66,8 +66,8 @@ public final class CvMergeCommand implements Callable<Integer> {
         }
         pw.flush();
         if (merged.get("summary").get(variant) == null) {
-            throw new IllegalArgumentException("no variant " + variant + " in these reports; they have "
-                    + variantNames(merged.get("summary")));
+            throw new IllegalArgumentException("no variant " + variant + " to print in these reports (they have "
+                    + variantNames(merged.get("summary")) + "); the merged report is written all the same");
         }
         return 0;
     }

@@ -3,6 +3,7 @@ package org.malariastream.classifier.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -266,6 +267,25 @@ class CommandsTest {
         assertThat(pooled).hasSize(61).filteredOn(row -> row.startsWith("file,")).hasSize(1);
         assertThat(pooled.subList(1, 61).stream().map(row -> row.split(",")[0]).distinct()).hasSize(60);
         assertThat(pooled.subList(1, 61).stream().map(row -> row.split(",")[4])).isSorted();
+
+        // a fold written before ema_decay, mixup_alpha, drop_hardest, train_share and split_seed were recorded
+        // merges with folds of the same recipe written now, since it ran with their defaults
+        Path older = tmp.resolve("cv-3-older");
+        Files.createDirectories(older);
+        ObjectNode olderReport = (ObjectNode) ModelSpec.JSON.readTree(dirs[2].resolve("cv_report.json").toFile());
+        ((ObjectNode) olderReport.get("config")).remove(java.util.List.of("ema_decay", "mixup_alpha", "drop_hardest",
+                "train_share", "split_seed"));
+        ModelSpec.JSON.writeValue(older.resolve("cv_report.json").toFile(), olderReport);
+        Run withOlder = run(new CvMergeCommand(), dirs[0].toString(), dirs[1].toString(), older.toString(),
+                "--out", tmp.resolve("cv-all-older").toString(), "--variant", "no-such-variant");
+        assertThat(withOlder.out()).contains("merged 3 of 3 folds into");
+        assertThat(withOlder.err()).contains("no variant no-such-variant").contains("the merged report is written");
+        ((ObjectNode) olderReport.get("config")).put("mixup_alpha", 0.2);
+        ModelSpec.JSON.writeValue(older.resolve("cv_report.json").toFile(), olderReport);
+        Run notDefault = run(new CvMergeCommand(), dirs[0].toString(), older.toString(), "--out",
+                tmp.resolve("x").toString());
+        assertThat(notDefault.code()).isEqualTo(1);
+        assertThat(notDefault.err()).contains("config differs (mixup_alpha 0.0 vs 0.2)");
 
         Run twice = run(new CvMergeCommand(), dirs[1].toString(), dir.toString(), "--out", tmp.resolve("x").toString());
         assertThat(twice.code()).isEqualTo(1);

@@ -2,6 +2,7 @@ package org.malariastream.classifier.model.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -58,10 +59,11 @@ public final class CrossValidationMerge {
         for (int i = 0; i < reports.size(); i++) {
             JsonNode r = reports.get(i);
             for (String key : SAME) {
-                if (!first.path(key).equals(r.path(key))) {
+                JsonNode a = comparable(key, first.path(key)), b = comparable(key, r.path(key));
+                if (!a.equals(b)) {
                     throw new IllegalArgumentException(String.format(
                             "%s and %s are not folds of one cross-validation: %s differs%s", reportDirs.get(0),
-                            reportDirs.get(i), key, differences(first.path(key), r.path(key))));
+                            reportDirs.get(i), key, differences(a, b)));
                 }
             }
             skipped = Math.max(skipped, r.path("skipped").asInt());
@@ -142,6 +144,24 @@ public final class CrossValidationMerge {
                 }
             }
         }
+    }
+
+    /**
+     * A report's value for {@code key} as it compares: a recipe ({@code config}) written before a field was
+     * added to {@link TrainConfig} gets the value every run had before it, so that folds trained by an
+     * earlier version of this code merge with folds of the same recipe trained now.
+     */
+    private static JsonNode comparable(String key, JsonNode value) {
+        if (!key.equals("config") || !value.isObject()) {
+            return value;
+        }
+        ObjectNode config = ((ObjectNode) value).deepCopy();
+        for (String field : new String[] {"ema_decay", "mixup_alpha", "drop_hardest"}) {
+            config.putIfAbsent(field, DoubleNode.valueOf(0.0));
+        }
+        config.putIfAbsent("train_share", DoubleNode.valueOf(1.0));
+        config.putIfAbsent("split_seed", config.path("seed"));
+        return config;
     }
 
     private static String differences(JsonNode a, JsonNode b) {
