@@ -107,7 +107,7 @@ public final class ModelTraining {
             network.writeBackbone(outDir.resolve(BACKBONE_FILE));
             CellNetwork.writeHead(outDir.resolve(HEAD_FILE), network.headWeights());
 
-            Metrics valMetrics = Metrics.compute(pVal, valY, CrossValidation.slides(val), threshold);
+            Metrics valMetrics = val.isEmpty() ? null : Metrics.compute(pVal, valY, CrossValidation.slides(val), threshold);
             ModelSpec spec = new ModelSpec(options.name(), options.version(), BACKBONE_FILE, HEAD_FILE,
                     CellNetwork.FEATURES, config.inputSize(), ImagePreprocessor.IMAGENET_MEAN,
                     ImagePreprocessor.IMAGENET_STD, threshold, options.ttaViews());
@@ -119,7 +119,7 @@ public final class ModelTraining {
                             + options.ttaViews() + " test-time view(s)"
                     : "the threshold in [0.05, 0.95] (step 0.005) with the best accuracy on the validation patients,"
                             + " P(parasitized) averaged over " + options.ttaViews() + " test-time view(s)");
-            if (!val.isEmpty()) {
+            if (valMetrics != null) {
                 model.set("validation", ModelSpec.JSON.valueToTree(valMetrics));
             }
             if (headline != null) {
@@ -147,7 +147,7 @@ public final class ModelTraining {
             report.set("history", ModelSpec.JSON.valueToTree(result.history()));
             report.put("best_epoch", result.bestEpoch());
             report.put("threshold", threshold);
-            if (!val.isEmpty()) {
+            if (valMetrics != null) {
                 report.set("validation", ModelSpec.JSON.valueToTree(valMetrics));
             }
             if (headline != null) {
