@@ -178,14 +178,15 @@ public final class CellTrainer {
                             NDArray y = yBuffer.wrap(m, labels, new Shape(n, 2));
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 NDList out = trainer.forward(new NDList(x));
-                                if (truncation == null || headStage) {
+                                int drop = truncation == null || headStage ? 0
+                                        : truncation.dropped(n, fineEpoch - 1 + (double) step / stepsPerEpoch);
+                                if (drop == 0) {
                                     NDArray loss = trainer.getLoss().evaluate(new NDList(y), out);
                                     gc.backward(loss);
                                     lossSum += loss.getFloat() * n;
                                 } else {
                                     // the loss of every cell is reported; the gradient comes from the kept ones
                                     NDArray perCell = LossTruncation.perCellLoss(out.singletonOrThrow(), y);
-                                    int drop = truncation.dropped(n, fineEpoch - 1 + (double) step / stepsPerEpoch);
                                     gc.backward(LossTruncation.keptMean(perCell, drop));
                                     lossSum += perCell.sum().getFloat();
                                 }
