@@ -104,4 +104,23 @@ class TinyTrainingTest {
             assertThat(unaveraged).isCloseTo(bestLive, within(1e-4));
         }
     }
+
+    @Test
+    void droppingTheHardestCellsChangesTrainingOnlyOnceABatchHasCellsToDrop() throws Exception {
+        List<DecodedCell> train = cells(8);
+        float[] plain = headAfterTraining(train, 0f);
+        // 1% of a batch of 8 rounds to no cell at any point of the ramp: the run is the recipe's, bit for bit
+        assertThat(headAfterTraining(train, 0.01f)).isEqualTo(plain);
+        // 25% leaves up to 2 of 8 cells out of the gradient once the ramp is under way
+        assertThat(headAfterTraining(train, 0.25f)).isNotEqualTo(plain);
+    }
+
+    private static float[] headAfterTraining(List<DecodedCell> train, float dropHardest) throws Exception {
+        TrainConfig config = new TrainConfig(64, 8, 0, 2, 3e-3f, 1e-3f, 0.5f, 14, 0.1f, 5, 0f, Augmentation.NONE, 0f,
+                dropHardest, 1.0, 3, 3);
+        CellTrainer.Result result = new CellTrainer(config, SharedData.backbone(), false).train(train, List.of(), null);
+        try (CellNetwork network = result.network()) {
+            return network.headWeights();
+        }
+    }
 }
