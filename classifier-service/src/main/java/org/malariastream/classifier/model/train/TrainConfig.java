@@ -6,7 +6,9 @@ import org.malariastream.classifier.model.data.CellFile;
 import org.malariastream.classifier.model.data.PatientSplit;
 
 /**
- * Hyper-parameters of one training run.
+ * Hyper-parameters of one training run. Reports record them; a field added here also needs, in
+ * {@code CrossValidationMerge.comparable}, the value that runs recorded before it had, or folds of one
+ * recipe written before and after it will not merge.
  *
  * @param inputSize square input size in pixels
  * @param batchSize images per step
