@@ -86,6 +86,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Stage-2 backbone learning rate relative to --lr (default: ${DEFAULT-VALUE}).")
     float backboneLrFactor;
 
+    @Option(names = "--stage-lr-decay", paramLabel = "FACTOR", defaultValue = "1",
+            description = "Layer-wise rate decay: each backbone stage below the last learns at FACTOR times the rate of"
+                    + " the one above, e.g. 0.9 (stage 0 then at 0.15x the last's) (default: ${DEFAULT-VALUE} = off).")
+    float stageLrDecay;
+
     @Option(names = "--trainable-from", defaultValue = "0",
             description = "First backbone stage (features.N, 0..18) fine-tuned in stage 2; 19 keeps it frozen (default: ${DEFAULT-VALUE}).")
     int trainableFrom;
@@ -199,7 +204,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config;
         try {
             config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
-                    trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT, mixup, dropHardest,
+                    stageLrDecay, trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT, mixup, dropHardest,
                     trainShare, seed,
                     splitSeed != null ? splitSeed : seed);
         } catch (IllegalArgumentException e) {

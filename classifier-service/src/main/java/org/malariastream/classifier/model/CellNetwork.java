@@ -30,6 +30,8 @@ public final class CellNetwork implements AutoCloseable {
 
     /** Width of the backbone's pooled features. */
     public static final int FEATURES = 1280;
+    /** The backbone's last stage ({@code features.18}, the 1x1 convolution to {@link #FEATURES} channels). */
+    public static final int LAST_STAGE = 18;
     /** Name prefix of the backbone's parameters; the inverted-residual stage follows: {@code features.7.conv...}. */
     private static final String STAGE_PREFIX = "features.";
 
@@ -106,7 +108,7 @@ public final class CellNetwork implements AutoCloseable {
         }
     }
 
-    /** Freezes the backbone stages below {@code firstTrainableStage} and unfreezes the rest (19 = all frozen). */
+    /** Freezes the backbone stages below {@code firstTrainableStage} and unfreezes the rest ({@code LAST_STAGE + 1} = all frozen). */
     public void setTrainableFrom(int firstTrainableStage) {
         for (var entry : backbone().getParameters()) {
             entry.getValue().freeze(stageOf(entry.getKey()) < firstTrainableStage);

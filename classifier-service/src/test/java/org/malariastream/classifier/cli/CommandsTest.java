@@ -174,7 +174,7 @@ class CommandsTest {
         Path out = tmp.resolve("model-all");
         Run r = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "40",
                 "--input-size", "64", "--head-epochs", "0", "--epochs", "2", "--trainable-from", "14", "--mixup", "0.2",
-                "--drop-hardest", "0.1", "--validation-fraction", "0", "--test-fraction", "0", "--out", out.toString(), "--no-progress");
+                "--drop-hardest", "0.1", "--stage-lr-decay", "0.8", "--validation-fraction", "0", "--test-fraction", "0", "--out", out.toString(), "--no-progress");
         assertThat(r.code()).as(r.err() + r.out()).isZero();
         assertThat(r.out()).contains("train 40 cells, validation 0, test 0").contains("no test patients")
                 .doesNotContain("val loss");
@@ -186,6 +186,7 @@ class CommandsTest {
         assertThat(model.get("training_data").get("train_cells").asInt()).isEqualTo(40);
         assertThat(model.get("training").get("mixup_alpha").asDouble()).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(model.get("training").get("drop_hardest").asDouble()).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(model.get("training").get("stage_lr_decay").asDouble()).isCloseTo(0.8, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(model.get("best_epoch").asInt()).as("the last epoch stands").isEqualTo(2);
         assertThat(model.get("images_per_s").get("batch_8").asDouble()).as("measured on training cells").isPositive();
         assertThat(out.resolve("report/loss.png")).isRegularFile();
@@ -268,13 +269,13 @@ class CommandsTest {
         assertThat(pooled.subList(1, 61).stream().map(row -> row.split(",")[0]).distinct()).hasSize(60);
         assertThat(pooled.subList(1, 61).stream().map(row -> row.split(",")[4])).isSorted();
 
-        // a fold written before ema_decay, mixup_alpha, drop_hardest, train_share and split_seed were recorded
+        // a fold written before ema_decay, mixup_alpha, drop_hardest, stage_lr_decay, train_share and split_seed were recorded
         // merges with folds of the same recipe written now, since it ran with their defaults
         Path older = tmp.resolve("cv-3-older");
         Files.createDirectories(older);
         ObjectNode olderReport = (ObjectNode) ModelSpec.JSON.readTree(dirs[2].resolve("cv_report.json").toFile());
         ((ObjectNode) olderReport.get("config")).remove(java.util.List.of("ema_decay", "mixup_alpha", "drop_hardest",
-                "train_share", "split_seed"));
+                "stage_lr_decay", "train_share", "split_seed"));
         ModelSpec.JSON.writeValue(older.resolve("cv_report.json").toFile(), olderReport);
         Run withOlder = run(new CvMergeCommand(), dirs[0].toString(), dirs[1].toString(), older.toString(),
                 "--out", tmp.resolve("cv-all-older").toString(), "--variant", "no-such-variant");

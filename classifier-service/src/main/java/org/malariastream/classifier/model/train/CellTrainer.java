@@ -42,7 +42,7 @@ import org.malariastream.classifier.model.preprocess.RgbImage;
  * <ol>
  *   <li>Stage 1 ({@code headEpochs}): backbone frozen, only the head learns, constant rate.
  *   <li>Stage 2 ({@code epochs}): the backbone from stage {@code trainableFrom} up learns too, at
- *       {@code backboneLrFactor} times the head's rate; half an epoch of linear warm-up then a cosine
+ *       {@code backboneLrFactor} times the head's rate (less for lower stages with {@code stageLrDecay} below 1); half an epoch of linear warm-up then a cosine
  *       decay to 1% of the peak. After each epoch the validation loss decides: the best epoch's
  *       weights are kept, and training stops after {@code patience} epochs without improvement.
  *       With {@code emaDecay > 0} a moving average of the weights ({@link WeightAverage}) is kept
@@ -109,7 +109,7 @@ public final class CellTrainer {
         ImagePreprocessor pre = new ImagePreprocessor(size);
         Rates rates = new Rates();
         for (var p : network.backbone().getParameters()) {
-            rates.factor.put(p.getValue().getId(), config.backboneLrFactor());
+            rates.factor.put(p.getValue().getId(), config.backboneRateFactor(CellNetwork.stageOf(p.getKey())));
         }
         Optimizer optimizer = Optimizer.adam().optLearningRateTracker(rates).build();
         float eps = config.labelSmoothing();

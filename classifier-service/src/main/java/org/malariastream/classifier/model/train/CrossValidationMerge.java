@@ -2,7 +2,6 @@ package org.malariastream.classifier.model.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -152,16 +151,7 @@ public final class CrossValidationMerge {
      * earlier version of this code merge with folds of the same recipe trained now.
      */
     private static JsonNode comparable(String key, JsonNode value) {
-        if (!key.equals("config") || !value.isObject()) {
-            return value;
-        }
-        ObjectNode config = ((ObjectNode) value).deepCopy();
-        for (String field : new String[] {"ema_decay", "mixup_alpha", "drop_hardest"}) {
-            config.putIfAbsent(field, DoubleNode.valueOf(0.0));
-        }
-        config.putIfAbsent("train_share", DoubleNode.valueOf(1.0));
-        config.putIfAbsent("split_seed", config.path("seed"));
-        return config;
+        return key.equals("config") && value.isObject() ? TrainConfig.withEarlierDefaults((ObjectNode) value) : value;
     }
 
     private static String differences(JsonNode a, JsonNode b) {

@@ -1,14 +1,17 @@
 package org.malariastream.classifier.model.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.malariastream.classifier.model.CellNetwork;
 import org.malariastream.classifier.model.data.CellFile;
 import org.malariastream.classifier.model.data.PatientSplit;
 
 /**
  * Hyper-parameters of one training run. Reports record them; a field added here also needs, in
- * {@code CrossValidationMerge.comparable}, the value that runs recorded before it had, or folds of one
- * recipe written before and after it will not merge.
+ * {@link #withEarlierDefaults}, the value that runs recorded before it had, or folds of one recipe written
+ * before and after it will not {@code cv-merge}.
  *
  * @param inputSize square input size in pixels
  * @param batchSize images per step
@@ -17,6 +20,8 @@ import org.malariastream.classifier.model.data.PatientSplit;
  * @param headLr stage-1 learning rate (Adam)
  * @param lr stage-2 peak learning rate of the head
  * @param backboneLrFactor stage-2 learning rate of the backbone relative to {@code lr}
+ * @param stageLrDecay 1: off; else each backbone stage below the last learns at this factor times the rate of the
+ *     stage above it (layer-wise rate decay: the generic low-level filters move least), see {@link #backboneRateFactor}
  * @param trainableFrom first backbone stage ({@code features.N}, 0..18) fine-tuned in stage 2
  * @param labelSmoothing label smoothing (the set has label noise)
  * @param patience stop after this many epochs without a better validation loss
@@ -40,6 +45,7 @@ public record TrainConfig(
         @JsonProperty("head_lr") float headLr,
         @JsonProperty("lr") float lr,
         @JsonProperty("backbone_lr_factor") float backboneLrFactor,
+        @JsonProperty("stage_lr_decay") float stageLrDecay,
         @JsonProperty("trainable_from") int trainableFrom,
         @JsonProperty("label_smoothing") float labelSmoothing,
         @JsonProperty("patience") int patience,
@@ -55,8 +61,35 @@ public record TrainConfig(
     public TrainConfig(int inputSize, int batchSize, int headEpochs, int epochs, float headLr, float lr,
             float backboneLrFactor, int trainableFrom, float labelSmoothing, int patience, float emaDecay,
             Augmentation augmentation, long seed) {
-        this(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor, trainableFrom, labelSmoothing,
+        this(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor, 1f, trainableFrom, labelSmoothing,
                 patience, emaDecay, augmentation, 0f, 0f, 1.0, seed, seed);
+    }
+
+    /**
+     * Stage-2 learning rate of a backbone parameter of stage {@code stage} ({@code features.N}; -1: outside the
+     * stages) relative to the head's: {@code backboneLrFactor * stageLrDecay^(LAST_STAGE - stage)}.
+     */
+    public float backboneRateFactor(int stage) {
+        if (stage < 0 || stageLrDecay == 1f) {
+            return backboneLrFactor;
+        }
+        return (float) (backboneLrFactor * Math.pow(stageLrDecay, CellNetwork.LAST_STAGE - Math.min(stage, CellNetwork.LAST_STAGE)));
+    }
+
+    /**
+     * A recorded config ({@code config} of a report) completed with the values that runs recorded before a
+     * field existed had: without mixup, loss truncation, weight average or stage rate decay, on all training
+     * patients, with the split following {@code seed}. Fields the record has are kept as recorded.
+     */
+    public static ObjectNode withEarlierDefaults(ObjectNode recorded) {
+        ObjectNode config = recorded.deepCopy();
+        for (String field : new String[] {"ema_decay", "mixup_alpha", "drop_hardest"}) {
+            config.putIfAbsent(field, DoubleNode.valueOf(0.0));
+        }
+        config.putIfAbsent("stage_lr_decay", DoubleNode.valueOf(1.0));
+        config.putIfAbsent("train_share", DoubleNode.valueOf(1.0));
+        config.putIfAbsent("split_seed", config.path("seed"));
+        return config;
     }
 
     /** The cells of the share of {@code training}'s patients that train, the same for every {@code seed} of a split. */
@@ -70,6 +103,7 @@ public record TrainConfig(
         if (headEpochs < 0 || epochs < 0 || headEpochs + epochs == 0) {
             throw new IllegalArgumentException("need at least one epoch");
         }
+        if (!(stageLrDecay > 0 && stageLrDecay <= 1)) throw new IllegalArgumentException("stage rate decay must be in (0, 1]");
         if (trainableFrom < 0 || trainableFrom > 19) throw new IllegalArgumentException("trainable-from must be 0..19");
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0,1)");
         if (emaDecay < 0 || emaDecay >= 1) throw new IllegalArgumentException("weight-average decay must be in [0,1)");

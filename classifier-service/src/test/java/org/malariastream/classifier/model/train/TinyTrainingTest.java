@@ -116,11 +116,48 @@ class TinyTrainingTest {
     }
 
     private static float[] headAfterTraining(List<DecodedCell> train, float dropHardest) throws Exception {
-        TrainConfig config = new TrainConfig(64, 8, 0, 2, 3e-3f, 1e-3f, 0.5f, 14, 0.1f, 5, 0f, Augmentation.NONE, 0f,
+        TrainConfig config = new TrainConfig(64, 8, 0, 2, 3e-3f, 1e-3f, 0.5f, 1f, 14, 0.1f, 5, 0f, Augmentation.NONE, 0f,
                 dropHardest, 1.0, 3, 3);
         CellTrainer.Result result = new CellTrainer(config, SharedData.backbone(), false).train(train, List.of(), null);
         try (CellNetwork network = result.network()) {
             return network.headWeights();
         }
+    }
+
+    @Test
+    void aStageRateDecayMovesTheLowerStageLessAndLeavesTheLastStagesRate() throws Exception {
+        List<DecodedCell> train = cells(8);
+        double[] plain = meanShiftOfStages17And18(train, 1f);
+        double[] decayed = meanShiftOfStages17And18(train, 0.1f);
+        assertThat(plain[0]).isPositive();
+        // Adam steps scale with the rate: stage 17 at a tenth of stage 18's rate moves about a tenth as far
+        assertThat(decayed[0] / plain[0]).isBetween(0.03, 0.3);
+        assertThat(decayed[1] / plain[1]).isBetween(0.6, 1.6);
+    }
+
+    /** Mean absolute weight change of backbone stages 17 and 18 in a tiny run that fine-tunes only those. */
+    private static double[] meanShiftOfStages17And18(List<DecodedCell> train, float stageLrDecay) throws Exception {
+        TrainConfig config = new TrainConfig(64, 8, 0, 2, 3e-3f, 1e-3f, 0.5f, stageLrDecay, 17, 0.1f, 5, 0f,
+                Augmentation.NONE, 0f, 0f, 1.0, 3, 3);
+        double[] sum = new double[2];
+        long[] count = new long[2];
+        try (CellNetwork before = CellNetwork.load(SharedData.backbone(), null, false);
+                CellNetwork after = new CellTrainer(config, SharedData.backbone(), false).train(train, List.of(), null)
+                        .network()) {
+            var initial = before.backbone().getParameters();
+            for (var p : after.backbone().getParameters()) {
+                int stage = CellNetwork.stageOf(p.getKey());
+                if (stage < 17) {
+                    continue;
+                }
+                float[] w = p.getValue().getArray().toFloatArray();
+                float[] w0 = initial.get(p.getKey()).getArray().toFloatArray();
+                for (int i = 0; i < w.length; i++) {
+                    sum[stage - 17] += Math.abs(w[i] - w0[i]);
+                }
+                count[stage - 17] += w.length;
+            }
+        }
+        return new double[] {sum[0] / count[0], sum[1] / count[1]};
     }
 }
