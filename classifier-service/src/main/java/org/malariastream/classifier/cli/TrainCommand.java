@@ -111,6 +111,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "Train without augmentation.")
     boolean noAugment;
 
+    @Option(names = "--colour-jitter", paramLabel = "A", defaultValue = "0.12",
+            description = "Amplitude of the saturation / contrast / brightness jitter of training views: each factor is"
+                    + " drawn from [1-A, 1+A] (default: ${DEFAULT-VALUE}).")
+    double colourJitter;
+
     @Option(names = "--mixup", paramLabel = "ALPHA", defaultValue = "0",
             description = "Blend each training batch's images and labels pairwise with Beta(ALPHA, ALPHA) weights, e.g."
                     + " 0.2 (default: ${DEFAULT-VALUE} = off).")
@@ -204,7 +209,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config;
         try {
             config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
-                    stageLrDecay, trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT, mixup, dropHardest,
+                    stageLrDecay, trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT.withColour(colourJitter), mixup, dropHardest,
                     trainShare, seed,
                     splitSeed != null ? splitSeed : seed);
         } catch (IllegalArgumentException e) {

@@ -16,6 +16,7 @@ import org.malariastream.classifier.model.CellClassifier;
 import org.malariastream.classifier.model.CellModel;
 import org.malariastream.classifier.model.Locations;
 import org.malariastream.classifier.model.ModelSpec;
+import org.malariastream.classifier.model.train.Augmentation;
 import org.malariastream.classifier.testutil.MessyDataset;
 import org.malariastream.classifier.testutil.SharedData;
 import picocli.CommandLine;
@@ -136,6 +137,9 @@ class CommandsTest {
         Run bad = run(new TrainCommand(), "--images", tmp.toString(), "--tta", "3");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("--tta");
+        Run jitter = run(new TrainCommand(), "--images", tmp.toString(), "--colour-jitter", "1");
+        assertThat(jitter.code()).isEqualTo(2);
+        assertThat(jitter.err()).contains("colour jitter must be in [0, 1), got 1.0");
     }
 
     @Test
@@ -174,7 +178,7 @@ class CommandsTest {
         Path out = tmp.resolve("model-all");
         Run r = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "40",
                 "--input-size", "64", "--head-epochs", "0", "--epochs", "2", "--trainable-from", "14", "--mixup", "0.2",
-                "--drop-hardest", "0.1", "--stage-lr-decay", "0.8", "--validation-fraction", "0", "--test-fraction", "0", "--out", out.toString(), "--no-progress");
+                "--drop-hardest", "0.1", "--stage-lr-decay", "0.8", "--colour-jitter", "0.3", "--validation-fraction", "0", "--test-fraction", "0", "--out", out.toString(), "--no-progress");
         assertThat(r.code()).as(r.err() + r.out()).isZero();
         assertThat(r.out()).contains("train 40 cells, validation 0, test 0").contains("no test patients")
                 .doesNotContain("val loss");
@@ -186,6 +190,9 @@ class CommandsTest {
         assertThat(model.get("training_data").get("train_cells").asInt()).isEqualTo(40);
         assertThat(model.get("training").get("mixup_alpha").asDouble()).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(model.get("training").get("drop_hardest").asDouble()).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(model.get("training").get("augmentation").get("colour").asDouble()).isEqualTo(0.3);
+        assertThat(model.get("training").get("augmentation").get("maxZoom").asDouble()).as("the rest as the default")
+                .isEqualTo(Augmentation.DEFAULT.maxZoom());
         assertThat(model.get("training").get("stage_lr_decay").asDouble()).isCloseTo(0.8, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(model.get("best_epoch").asInt()).as("the last epoch stands").isEqualTo(2);
         assertThat(model.get("images_per_s").get("batch_8").asDouble()).as("measured on training cells").isPositive();

@@ -19,6 +19,17 @@ public record Augmentation(boolean dihedral, double maxZoom, double maxShift, do
     public static final Augmentation NONE = new Augmentation(false, 0, 0, 0);
     public static final Augmentation DEFAULT = new Augmentation(true, 0.10, 0.06, 0.12);
 
+    public Augmentation {
+        if (!(colour >= 0 && colour < 1)) {
+            throw new IllegalArgumentException("colour jitter must be in [0, 1), got " + colour);
+        }
+    }
+
+    /** The same geometric views with colour jitter of amplitude {@code amplitude}. */
+    public Augmentation withColour(double amplitude) {
+        return new Augmentation(dihedral, maxZoom, maxShift, amplitude);
+    }
+
     public ViewTransform sample(Random random) {
         ViewTransform t = dihedral ? ViewTransform.dihedral(random.nextInt(8)) : ViewTransform.IDENTITY;
         if (maxZoom > 0 || maxShift > 0) {
