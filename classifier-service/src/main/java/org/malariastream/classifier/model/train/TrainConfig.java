@@ -73,7 +73,7 @@ public record TrainConfig(
         if (stage < 0 || stageLrDecay == 1f) {
             return backboneLrFactor;
         }
-        return (float) (backboneLrFactor * Math.pow(stageLrDecay, CellNetwork.LAST_STAGE - Math.min(stage, CellNetwork.LAST_STAGE)));
+        return (float) (backboneLrFactor * Math.pow(stageLrDecay, CellNetwork.LAST_STAGE - stage));
     }
 
     /**
