@@ -32,6 +32,8 @@ public final class CellNetwork implements AutoCloseable {
     public static final int FEATURES = 1280;
     /** The backbone's last stage ({@code features.18}, the 1x1 convolution to {@link #FEATURES} channels). */
     public static final int LAST_STAGE = 18;
+    /** {@link #setTrainableFrom} this freezes the whole backbone. */
+    public static final int ALL_FROZEN = LAST_STAGE + 1;
     /** Name prefix of the backbone's parameters; the inverted-residual stage follows: {@code features.7.conv...}. */
     private static final String STAGE_PREFIX = "features.";
 
@@ -108,7 +110,7 @@ public final class CellNetwork implements AutoCloseable {
         }
     }
 
-    /** Freezes the backbone stages below {@code firstTrainableStage} and unfreezes the rest ({@code LAST_STAGE + 1} = all frozen). */
+    /** Freezes the backbone stages below {@code firstTrainableStage} and unfreezes the rest ({@link #ALL_FROZEN}: all of them). */
     public void setTrainableFrom(int firstTrainableStage) {
         for (var entry : backbone().getParameters()) {
             entry.getValue().freeze(stageOf(entry.getKey()) < firstTrainableStage);

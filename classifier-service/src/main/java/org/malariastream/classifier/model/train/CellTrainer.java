@@ -148,7 +148,7 @@ public final class CellTrainer {
             for (int epoch = 1; epoch <= totalEpochs; epoch++) {
                 boolean headStage = epoch <= config.headEpochs();
                 int fineEpoch = epoch - config.headEpochs(); // 1-based within stage 2
-                network.setTrainableFrom(headStage ? 19 : config.trainableFrom());
+                network.setTrainableFrom(headStage ? CellNetwork.ALL_FROZEN : config.trainableFrom());
                 if (averaging && !headStage && average == null) {
                     average = new WeightAverage(network.model().getBlock().getParameters().values(), config.emaDecay());
                 }
@@ -250,7 +250,7 @@ public final class CellTrainer {
         if (best != null && (averaging || bestEpoch != history.get(history.size() - 1).epoch())) {
             restore(network, best);
         }
-        network.setTrainableFrom(19);
+        network.setTrainableFrom(CellNetwork.ALL_FROZEN);
         return new Result(network, history, bestEpoch, (System.nanoTime() - started) / 1e9, unaveraged);
     }
 

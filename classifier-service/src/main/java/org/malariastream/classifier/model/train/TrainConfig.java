@@ -104,7 +104,9 @@ public record TrainConfig(
             throw new IllegalArgumentException("need at least one epoch");
         }
         if (!(stageLrDecay > 0 && stageLrDecay <= 1)) throw new IllegalArgumentException("stage rate decay must be in (0, 1]");
-        if (trainableFrom < 0 || trainableFrom > 19) throw new IllegalArgumentException("trainable-from must be 0..19");
+        if (trainableFrom < 0 || trainableFrom > CellNetwork.ALL_FROZEN) {
+            throw new IllegalArgumentException("trainable-from must be 0.." + CellNetwork.ALL_FROZEN);
+        }
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0,1)");
         if (emaDecay < 0 || emaDecay >= 1) throw new IllegalArgumentException("weight-average decay must be in [0,1)");
         if (!(mixupAlpha >= 0)) throw new IllegalArgumentException("mixup alpha must be >= 0");

@@ -116,10 +116,7 @@ class TinyTrainingTest {
     }
 
     private static float[] headAfterTraining(List<DecodedCell> train, float dropHardest) throws Exception {
-        TrainConfig config = new TrainConfig(64, 8, 0, 2, 3e-3f, 1e-3f, 0.5f, 1f, 14, 0.1f, 5, 0f, Augmentation.NONE, 0f,
-                dropHardest, 1.0, 3, 3);
-        CellTrainer.Result result = new CellTrainer(config, SharedData.backbone(), false).train(train, List.of(), null);
-        try (CellNetwork network = result.network()) {
+        try (CellNetwork network = tinyRun(train, 14, 1f, dropHardest)) {
             return network.headWeights();
         }
     }
@@ -137,13 +134,10 @@ class TinyTrainingTest {
 
     /** Mean absolute weight change of backbone stages 17 and 18 in a tiny run that fine-tunes only those. */
     private static double[] meanShiftOfStages17And18(List<DecodedCell> train, float stageLrDecay) throws Exception {
-        TrainConfig config = new TrainConfig(64, 8, 0, 2, 3e-3f, 1e-3f, 0.5f, stageLrDecay, 17, 0.1f, 5, 0f,
-                Augmentation.NONE, 0f, 0f, 1.0, 3, 3);
         double[] sum = new double[2];
         long[] count = new long[2];
         try (CellNetwork before = CellNetwork.load(SharedData.backbone(), null, false);
-                CellNetwork after = new CellTrainer(config, SharedData.backbone(), false).train(train, List.of(), null)
-                        .network()) {
+                CellNetwork after = tinyRun(train, 17, stageLrDecay, 0f)) {
             var initial = before.backbone().getParameters();
             for (var p : after.backbone().getParameters()) {
                 int stage = CellNetwork.stageOf(p.getKey());
@@ -159,5 +153,13 @@ class TinyTrainingTest {
             }
         }
         return new double[] {sum[0] / count[0], sum[1] / count[1]};
+    }
+
+    /** The network of 2 fine-tuning epochs at 64 px without validation, from stage {@code trainableFrom} up. */
+    private static CellNetwork tinyRun(List<DecodedCell> train, int trainableFrom, float stageLrDecay, float dropHardest)
+            throws Exception {
+        TrainConfig config = new TrainConfig(64, 8, 0, 2, 3e-3f, 1e-3f, 0.5f, stageLrDecay, trainableFrom, 0.1f, 5, 0f,
+                Augmentation.NONE, 0f, dropHardest, 1.0, 3, 3);
+        return new CellTrainer(config, SharedData.backbone(), false).train(train, List.of(), null).network();
     }
 }
