@@ -127,6 +127,16 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE} = off).")
     float dropHardest;
 
+    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
+            description = "Zero this share of the pooled features before the head while training, e.g. 0.2"
+                    + " (default: ${DEFAULT-VALUE} = off).")
+    float dropout;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0",
+            description = "Train with AdamW: each step also shrinks every weight by its learning rate times WD, e.g."
+                    + " 0.1 (default: ${DEFAULT-VALUE} = plain Adam, no decay).")
+    float weightDecay;
+
     @Option(names = "--seed", defaultValue = "7",
             description = "Seed of initialisation, shuffling, augmentation and, unless --split-seed is given, of the"
                     + " patient split and the --limit sample (default: ${DEFAULT-VALUE}).")
@@ -210,7 +220,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
                     stageLrDecay, trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT.withColour(colourJitter), mixup, dropHardest,
-                    trainShare, seed,
+                    dropout, weightDecay, trainShare, seed,
                     splitSeed != null ? splitSeed : seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());

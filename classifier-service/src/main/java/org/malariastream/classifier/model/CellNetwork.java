@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
@@ -61,6 +62,15 @@ public final class CellNetwork implements AutoCloseable {
     /** As {@link #load(Path, float[], boolean)}, on the given device (null: the engine's default). */
     public static CellNetwork load(Path backboneFile, float[] headWeights, boolean trainable, Device device)
             throws IOException {
+        return load(backboneFile, headWeights, trainable, device, 0f);
+    }
+
+    /**
+     * As {@link #load(Path, float[], boolean, Device)}, with {@code dropout} (0: none) of the pooled features
+     * before the head; it acts in training forwards only, so serving never needs it.
+     */
+    public static CellNetwork load(Path backboneFile, float[] headWeights, boolean trainable, Device device,
+            float dropout) throws IOException {
         if (!Files.isRegularFile(backboneFile)) {
             throw new IOException("backbone not found: " + backboneFile.toAbsolutePath());
         }
@@ -72,7 +82,11 @@ public final class CellNetwork implements AutoCloseable {
             throw new IOException("cannot load TorchScript backbone " + backboneFile + ": " + e.getMessage(), e);
         }
         Linear head = Linear.builder().setUnits(2).build();
-        SequentialBlock net = new SequentialBlock().add(backboneModel.getBlock()).add(head);
+        SequentialBlock net = new SequentialBlock().add(backboneModel.getBlock());
+        if (dropout > 0) {
+            net.add(Dropout.builder().optRate(dropout).build());
+        }
+        net.add(head);
         Model model = Model.newInstance("malaria-cell", device, "PyTorch");
         model.setBlock(net);
         head.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, FEATURES));

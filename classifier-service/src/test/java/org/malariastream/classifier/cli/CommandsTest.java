@@ -178,7 +178,8 @@ class CommandsTest {
         Path out = tmp.resolve("model-all");
         Run r = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "40",
                 "--input-size", "64", "--head-epochs", "0", "--epochs", "2", "--trainable-from", "14", "--mixup", "0.2",
-                "--drop-hardest", "0.1", "--stage-lr-decay", "0.8", "--colour-jitter", "0.3", "--validation-fraction", "0", "--test-fraction", "0", "--out", out.toString(), "--no-progress");
+                "--drop-hardest", "0.1", "--stage-lr-decay", "0.8", "--colour-jitter", "0.3", "--dropout", "0.2",
+                "--weight-decay", "0.05", "--validation-fraction", "0", "--test-fraction", "0", "--out", out.toString(), "--no-progress");
         assertThat(r.code()).as(r.err() + r.out()).isZero();
         assertThat(r.out()).contains("train 40 cells, validation 0, test 0").contains("no test patients")
                 .doesNotContain("val loss");
@@ -194,6 +195,8 @@ class CommandsTest {
         assertThat(model.get("training").get("augmentation").get("maxZoom").asDouble()).as("the rest as the default")
                 .isEqualTo(Augmentation.DEFAULT.maxZoom());
         assertThat(model.get("training").get("stage_lr_decay").asDouble()).isCloseTo(0.8, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(model.get("training").get("dropout").asDouble()).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(model.get("training").get("weight_decay").asDouble()).isCloseTo(0.05, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(model.get("best_epoch").asInt()).as("the last epoch stands").isEqualTo(2);
         assertThat(model.get("images_per_s").get("batch_8").asDouble()).as("measured on training cells").isPositive();
         assertThat(out.resolve("report/loss.png")).isRegularFile();

@@ -93,7 +93,7 @@ public final class CellTrainer {
         }
         long started = System.nanoTime();
         Engine.getInstance().setRandomSeed((int) config.seed());
-        CellNetwork network = CellNetwork.load(backbone, null, true);
+        CellNetwork network = CellNetwork.load(backbone, null, true, null, config.dropout());
         try {
             return run(network, train, validation, onEpoch, started);
         } catch (RuntimeException | IOException e) {
@@ -111,7 +111,9 @@ public final class CellTrainer {
         for (var p : network.backbone().getParameters()) {
             rates.factor.put(p.getValue().getId(), config.backboneRateFactor(CellNetwork.stageOf(p.getKey())));
         }
-        Optimizer optimizer = Optimizer.adam().optLearningRateTracker(rates).build();
+        Optimizer optimizer = config.weightDecay() > 0
+                ? Optimizer.adamW().optLearningRateTracker(rates).optWeightDecays(config.weightDecay()).build()
+                : Optimizer.adam().optLearningRateTracker(rates).build();
         float eps = config.labelSmoothing();
         DefaultTrainingConfig tc = new DefaultTrainingConfig(
                 new SoftmaxCrossEntropyLoss("loss", 1, -1, false, true))

@@ -31,6 +31,10 @@ import org.malariastream.classifier.model.data.PatientSplit;
  * @param mixupAlpha 0: off; else the {@link Mixup} of training batches with {@code Beta(alpha, alpha)} weights
  * @param dropHardest 0: off; else the share of each fine-tuning batch's highest-loss cells left out of the
  *     gradient ({@link LossTruncation}), ramped up over the first half of the fine-tuning epochs
+ * @param dropout 0: off; else the share of the pooled features zeroed (training only) before the head, as in
+ *     torchvision's MobileNetV2 classifier
+ * @param weightDecay 0: Adam; else AdamW with this decoupled decay (each step shrinks every weight by its learning
+ *     rate times this)
  * @param seed seed of initialisation, shuffling and augmentation
  * @param trainShare share of the training patients that train (seeded by {@code splitSeed}, stratified); below 1
  *     for learning curves: how much the figures owe to the amount of training data
@@ -53,6 +57,8 @@ public record TrainConfig(
         @JsonProperty("augmentation") Augmentation augmentation,
         @JsonProperty("mixup_alpha") float mixupAlpha,
         @JsonProperty("drop_hardest") float dropHardest,
+        @JsonProperty("dropout") float dropout,
+        @JsonProperty("weight_decay") float weightDecay,
         @JsonProperty("train_share") double trainShare,
         @JsonProperty("seed") long seed,
         @JsonProperty("split_seed") long splitSeed) {
@@ -62,7 +68,7 @@ public record TrainConfig(
             float backboneLrFactor, int trainableFrom, float labelSmoothing, int patience, float emaDecay,
             Augmentation augmentation, long seed) {
         this(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor, 1f, trainableFrom, labelSmoothing,
-                patience, emaDecay, augmentation, 0f, 0f, 1.0, seed, seed);
+                patience, emaDecay, augmentation, 0f, 0f, 0f, 0f, 1.0, seed, seed);
     }
 
     /**
@@ -78,12 +84,12 @@ public record TrainConfig(
 
     /**
      * A recorded config ({@code config} of a report) completed with the values that runs recorded before a
-     * field existed had: without mixup, loss truncation, weight average or stage rate decay, on all training
+     * field existed had: without mixup, loss truncation, weight average, dropout, weight decay or stage rate decay, on all training
      * patients, with the split following {@code seed}. Fields the record has are kept as recorded.
      */
     public static ObjectNode withEarlierDefaults(ObjectNode recorded) {
         ObjectNode config = recorded.deepCopy();
-        for (String field : new String[] {"ema_decay", "mixup_alpha", "drop_hardest"}) {
+        for (String field : new String[] {"ema_decay", "mixup_alpha", "drop_hardest", "dropout", "weight_decay"}) {
             config.putIfAbsent(field, DoubleNode.valueOf(0.0));
         }
         config.putIfAbsent("stage_lr_decay", DoubleNode.valueOf(1.0));
@@ -111,6 +117,8 @@ public record TrainConfig(
         if (emaDecay < 0 || emaDecay >= 1) throw new IllegalArgumentException("weight-average decay must be in [0,1)");
         if (!(mixupAlpha >= 0)) throw new IllegalArgumentException("mixup alpha must be >= 0");
         if (!(dropHardest >= 0 && dropHardest < 0.5)) throw new IllegalArgumentException("drop-hardest must be in [0, 0.5)");
+        if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1)");
+        if (!(weightDecay >= 0 && Float.isFinite(weightDecay))) throw new IllegalArgumentException("weight decay must be >= 0");
         if (!(trainShare > 0 && trainShare <= 1)) throw new IllegalArgumentException("train share must be in (0, 1]");
     }
 }

@@ -122,6 +122,34 @@ class TinyTrainingTest {
     }
 
     @Test
+    void weightDecayShrinksTheWeightsAndDropoutActsWhileTrainingOnly() throws Exception {
+        List<DecodedCell> train = cells(8);
+        float[] plain;
+        try (CellNetwork network = tinyRun(train, 14, 1f, 0f, 0f, 0f)) {
+            plain = network.headWeights();
+        }
+        // AdamW: each step also takes rate x 100 (up to 10%) off every weight; plain Adam's steps are ~1e-3 a weight
+        try (CellNetwork network = tinyRun(train, 14, 1f, 0f, 0f, 100f)) {
+            assertThat(norm(network.headWeights())).isLessThan(0.9 * norm(plain));
+        }
+        ModelSpec spec = new ModelSpec("t", "0", "-", "-", CellNetwork.FEATURES, 64,
+                ImagePreprocessor.IMAGENET_MEAN, ImagePreprocessor.IMAGENET_STD, 0.5, 1);
+        try (CellNetwork network = tinyRun(train, 14, 1f, 0f, 0.5f, 0f)) {
+            assertThat(network.headWeights()).as("half the features dropped in training forwards").isNotEqualTo(plain);
+            assertThat(CellTrainer.predict(network, spec, train)).as("no dropout when predicting")
+                    .isEqualTo(CellTrainer.predict(network, spec, train));
+        }
+    }
+
+    private static double norm(float[] w) {
+        double sum = 0;
+        for (float v : w) {
+            sum += v * v;
+        }
+        return Math.sqrt(sum);
+    }
+
+    @Test
     void aStageRateDecayMovesTheLowerStageLessAndLeavesTheLastStagesRate() throws Exception {
         List<DecodedCell> train = cells(8);
         double[] plain = meanShiftOfStages17And18(train, 1f);
@@ -155,11 +183,16 @@ class TinyTrainingTest {
         return new double[] {sum[0] / count[0], sum[1] / count[1]};
     }
 
-    /** The network of 2 fine-tuning epochs at 64 px without validation, from stage {@code trainableFrom} up. */
     private static CellNetwork tinyRun(List<DecodedCell> train, int trainableFrom, float stageLrDecay, float dropHardest)
             throws Exception {
+        return tinyRun(train, trainableFrom, stageLrDecay, dropHardest, 0f, 0f);
+    }
+
+    /** The network of 2 fine-tuning epochs at 64 px without validation, from stage {@code trainableFrom} up. */
+    private static CellNetwork tinyRun(List<DecodedCell> train, int trainableFrom, float stageLrDecay, float dropHardest,
+            float dropout, float weightDecay) throws Exception {
         TrainConfig config = new TrainConfig(64, 8, 0, 2, 3e-3f, 1e-3f, 0.5f, stageLrDecay, trainableFrom, 0.1f, 5, 0f,
-                Augmentation.NONE, 0f, dropHardest, 1.0, 3, 3);
+                Augmentation.NONE, 0f, dropHardest, dropout, weightDecay, 1.0, 3, 3);
         return new CellTrainer(config, SharedData.backbone(), false).train(train, List.of(), null).network();
     }
 }
