@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import org.malariastream.classifier.cli.ClassifyCommand;
 import org.malariastream.classifier.cli.CvEnsembleCommand;
+import org.malariastream.classifier.cli.CvSlidePriorCommand;
 import org.malariastream.classifier.cli.CvMergeCommand;
 import org.malariastream.classifier.cli.EvaluateCommand;
 import org.malariastream.classifier.cli.InspectCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine.IVersionProvider;
         description = "malaria-stream: classify thin-blood-smear cell images as they stream out of slide scanners,"
                 + " and report live model quality and per-slide parasitaemia.",
         subcommands = {UpCommand.class, StackCommand.class, TopicsCommand.class, IngestCommand.class, ClassifyCommand.class, MetricsCommand.class,
-            InspectCommand.class, TrainCommand.class, CvMergeCommand.class, CvEnsembleCommand.class, ReviewLabelsCommand.class, EvaluateCommand.class, BenchCommand.class,
+            InspectCommand.class, TrainCommand.class, CvMergeCommand.class, CvEnsembleCommand.class, CvSlidePriorCommand.class, ReviewLabelsCommand.class, EvaluateCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nAlso:%n",
         footer = {"  ./malaria test [MAVEN ARGS]   run the whole test suite (mvn verify)",

@@ -14,6 +14,7 @@ import org.malariastream.classifier.model.ModelSpec;
 import org.malariastream.classifier.model.data.CellDataset;
 import org.malariastream.classifier.model.eval.Evaluator;
 import org.malariastream.classifier.model.eval.Metrics;
+import org.malariastream.classifier.model.eval.SlidePrior;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,6 +50,15 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " specificity, confusion, slide_mae_pp, ...).")
     Path json;
 
+    @Option(names = "--slide-prior", description = "Also report the figures with each cell's probability adjusted to"
+            + " its slide's parasitized share, estimated from the slide's cells (decisions then depend on the whole"
+            + " slide; cells whose file name carries no slide stay as they are).")
+    boolean slidePrior;
+
+    @Option(names = "--slide-prior-sharpen", paramLabel = "A", defaultValue = "" + SlidePrior.DEFAULT_SHARPEN,
+            description = "Logit scale applied before the slide adjustment (default: ${DEFAULT-VALUE}).")
+    double sharpen;
+
     @Option(names = "--batch-size", defaultValue = "32", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -63,6 +73,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     private int evaluate() throws Exception {
         if (batchSize < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be >= 1");
+        }
+        if (!(sharpen > 0) || Double.isInfinite(sharpen)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--slide-prior-sharpen must be > 0");
         }
         Path dir = data.imagesDir(spec.commandLine());
         Path modelDir = Locations.model(model);
@@ -103,6 +116,15 @@ public final class EvaluateCommand implements Callable<Integer> {
                     Metrics.MIN_SLIDE_CELLS);
             out.printf("throughput   %.0f images/s end to end (read, decode, preprocess, infer; batch %d)%n",
                     result.imagesPerSecond(), batchSize);
+            Metrics slideAware = slidePrior ? result.slideAware(sharpen) : null;
+            if (slideAware != null) {
+                out.printf("slide-aware  (each cell adjusted to its slide's estimated share, sharpen %s, threshold 0.5)%n",
+                        sharpen);
+                out.printf("             accuracy %s   ROC AUC %s   F1 %s   slide error %s pp%n",
+                        CliSupport.format(slideAware.accuracy()), CliSupport.format(slideAware.auc()),
+                        CliSupport.format(slideAware.f1()),
+                        Double.isNaN(slideAware.slideMaePp()) ? "n/a" : String.format("%.2f", slideAware.slideMaePp()));
+            }
             out.flush();
             if (json != null) {
                 ObjectNode node = ModelSpec.JSON.valueToTree(m);
@@ -113,6 +135,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                 node.put("model", modelDir.toAbsolutePath().normalize().toString());
                 node.put("model_name", cellModel.spec().name() + " " + cellModel.spec().version());
                 node.put("images", dir.toAbsolutePath().normalize().toString());
+                if (slideAware != null) {
+                    ObjectNode slideNode = node.putObject("slide_aware");
+                    slideNode.put("sharpen", sharpen);
+                    slideNode.setAll((ObjectNode) ModelSpec.JSON.valueToTree(slideAware));
+                }
                 if (json.toAbsolutePath().getParent() != null) {
                     Files.createDirectories(json.toAbsolutePath().getParent());
                 }

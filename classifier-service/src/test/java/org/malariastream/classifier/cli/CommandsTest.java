@@ -117,6 +117,20 @@ class CommandsTest {
         assertThat(node.get("count").asInt()).isEqualTo(12);
         assertThat(node.get("skipped").asInt()).isEqualTo(MessyDataset.JUNK_FILES);
         assertThat(node.get("confusion").get("tp").asLong() + node.get("confusion").get("fn").asLong()).isEqualTo(6);
+        assertThat(node.has("slide_aware")).as("only on request").isFalse();
+
+        Run slideAware = run(new EvaluateCommand(), "--images", data.toString(), "--model",
+                Locations.model(null).toString(), "--json", json.toString(), "--no-progress", "--slide-prior",
+                "--slide-prior-sharpen", "1.5");
+        assertThat(slideAware.code()).as(slideAware.err()).isZero();
+        assertThat(slideAware.out()).contains("slide-aware").contains("sharpen 1.5");
+        JsonNode adjusted = ModelSpec.JSON.readTree(json.toFile()).get("slide_aware");
+        assertThat(adjusted.get("sharpen").asDouble()).isEqualTo(1.5);
+        assertThat(adjusted.get("count").asInt()).isEqualTo(12);
+        assertThat(adjusted.get("threshold").asDouble()).isEqualTo(0.5);
+        Run badSharpen = run(new EvaluateCommand(), "--images", data.toString(), "--slide-prior-sharpen", "0");
+        assertThat(badSharpen.code()).isEqualTo(2);
+        assertThat(badSharpen.err()).contains("--slide-prior-sharpen must be > 0");
     }
 
     @Test
@@ -278,6 +292,22 @@ class CommandsTest {
         assertThat(pooled).hasSize(61).filteredOn(row -> row.startsWith("file,")).hasSize(1);
         assertThat(pooled.subList(1, 61).stream().map(row -> row.split(",")[0]).distinct()).hasSize(60);
         assertThat(pooled.subList(1, 61).stream().map(row -> row.split(",")[4])).isSorted();
+
+        // the slide-aware figures from the pooled predictions are those each fold's training scored
+        Path slideAware = tmp.resolve("cv-slide");
+        Run slides = run(new CvSlidePriorCommand(), all.toString(), "--out", slideAware.toString(), "--sharpen", "1,1.25,3");
+        assertThat(slides.code()).as(slides.err()).isZero();
+        assertThat(slides.out()).contains("fold 3 (").contains("chosen sharpen").contains("mean over the folds");
+        JsonNode slideReport = ModelSpec.JSON.readTree(slideAware.resolve("slide_prior_report.json").toFile());
+        for (int f = 0; f < 3; f++) {
+            JsonNode trained = merged.get("fold_results").get(f).get("test");
+            JsonNode fromPredictions = slideReport.get("fold_results").get(f).get("test");
+            assertThat(fromPredictions.get("tta1_t050")).isEqualTo(trained.get("tta1_t050"));
+            assertThat(fromPredictions.get("slide_default")).isEqualTo(trained.get("tta1_slide"));
+        }
+        Run oneFold = run(new CvSlidePriorCommand(), dir.toString(), "--out", tmp.resolve("z").toString());
+        assertThat(oneFold.code()).isEqualTo(1);
+        assertThat(oneFold.err()).contains("holds 1 fold(s)");
 
         // a fold written before ema_decay, mixup_alpha, drop_hardest, stage_lr_decay, train_share and split_seed were recorded
         // merges with folds of the same recipe written now, since it ran with their defaults

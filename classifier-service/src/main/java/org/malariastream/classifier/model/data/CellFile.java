@@ -17,4 +17,9 @@ public record CellFile(Path path, CellLabel label, String patient, String slide)
     public boolean hasSlide() {
         return !UNKNOWN.equals(slide);
     }
+
+    /** The slide, or null when the file name carries none (such a cell counts in no slide's share). */
+    public String knownSlide() {
+        return hasSlide() ? slide : null;
+    }
 }

@@ -31,7 +31,16 @@ public final class Evaluator {
      * @param files the scored files, in the order of {@code probabilities}
      */
     public record Result(Metrics metrics, List<SkippedFile> skipped, double imagesPerSecond, double seconds,
-            List<CellFile> files, float[] probabilities) {}
+            List<CellFile> files, float[] probabilities) {
+
+        /**
+         * The figures with every cell's probability adjusted to its slide's estimated parasitized share
+         * ({@link SlidePrior}), at threshold 0.5 on the adjusted probabilities.
+         */
+        public Metrics slideAware(double sharpen) {
+            return SlidePrior.metrics(probabilities, labels(files), slides(files), sharpen);
+        }
+    }
 
     public static Result evaluate(CellModel model, CellDataset dataset, int batchSize, IntConsumer progress)
             throws IOException {
@@ -65,14 +74,23 @@ public final class Evaluator {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         float[] p = new float[probs.size()];
-        boolean[] y = new boolean[p.length];
-        String[] slides = new String[p.length];
         for (int i = 0; i < p.length; i++) {
             p[i] = probs.get(i);
-            y[i] = scored.get(i).label().isParasitized();
-            slides[i] = scored.get(i).hasSlide() ? scored.get(i).slide() : null;
         }
-        Metrics metrics = Metrics.compute(p, y, slides, model.threshold());
+        Metrics metrics = Metrics.compute(p, labels(scored), slides(scored), model.threshold());
         return new Result(metrics, skipped, p.length / Math.max(seconds, 1e-9), seconds, scored, p);
+    }
+
+    private static boolean[] labels(List<CellFile> files) {
+        boolean[] y = new boolean[files.size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = files.get(i).label().isParasitized();
+        }
+        return y;
+    }
+
+    /** Slide id per file, null where the file name carries none. */
+    private static String[] slides(List<CellFile> files) {
+        return files.stream().map(CellFile::knownSlide).toArray(String[]::new);
     }
 }

@@ -22,6 +22,7 @@ import org.malariastream.classifier.model.data.DecodedCells;
 import org.malariastream.classifier.model.data.DecodedCells.DecodedCell;
 import org.malariastream.classifier.model.data.PatientSplit;
 import org.malariastream.classifier.model.eval.Metrics;
+import org.malariastream.classifier.model.eval.SlidePrior;
 import org.malariastream.classifier.model.preprocess.ImagePreprocessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,8 @@ public final class CrossValidation {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrossValidation.class);
     public static final int[] VIEW_COUNTS = {1, 2, 4, 8};
+    /** The variant of 1 view adjusted to each slide's estimated parasitized share ({@link SlidePrior}). */
+    public static final String SLIDE_AWARE = "tta1_slide";
 
     private CrossValidation() {}
 
@@ -163,7 +166,8 @@ public final class CrossValidation {
 
     /**
      * Scores the test cells under 1, 2, 4 and 8 views, at 0.5 and at the threshold chosen on the
-     * validation cells, into {@code metrics} as variants {@code <prefix>tta<v>_t050 / _tval}; returns the test views.
+     * validation cells, into {@code metrics} as variants {@code <prefix>tta<v>_t050 / _tval}, and 1 view adjusted
+     * to each slide's share as {@code <prefix>tta1_slide}; returns the test views.
      */
     private static float[][] score(CellNetwork network, int inputSize, List<DecodedCell> val, List<DecodedCell> test,
             String prefix, ObjectNode metrics, Map<String, List<Metrics>> byVariant) {
@@ -179,6 +183,8 @@ public final class CrossValidation {
             add(byVariant, metrics, prefix + "tta" + v + "_t050", Metrics.compute(pt, testY, slides, 0.5));
             add(byVariant, metrics, prefix + "tta" + v + "_tval", Metrics.compute(pt, testY, slides, threshold));
         }
+        add(byVariant, metrics, prefix + SLIDE_AWARE, SlidePrior.metrics(average(testViews, 1), testY, slides,
+                SlidePrior.DEFAULT_SHARPEN));
         return testViews;
     }
 
@@ -246,7 +252,7 @@ public final class CrossValidation {
     }
 
     static String[] slides(List<DecodedCell> cells) {
-        return cells.stream().map(c -> c.file().hasSlide() ? c.file().slide() : null).toArray(String[]::new);
+        return cells.stream().map(c -> c.file().knownSlide()).toArray(String[]::new);
     }
 
     private static TreeSet<String> patients(List<CellFile> files) {

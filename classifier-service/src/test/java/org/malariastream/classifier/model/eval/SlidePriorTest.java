@@ -1,0 +1,92 @@
+package org.malariastream.classifier.model.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class SlidePriorTest {
+
+    private static float[] repeat(float value, int times, float last) {
+        float[] p = new float[times + 1];
+        java.util.Arrays.fill(p, value);
+        p[times] = last;
+        return p;
+    }
+
+    private static String[] slide(String id, int cells) {
+        String[] s = new String[cells];
+        java.util.Arrays.fill(s, id);
+        return s;
+    }
+
+    @Test
+    void aSlideWithHalfItsCellsParasitizedKeepsTheModelsProbabilities() {
+        SlidePrior.Result r = SlidePrior.adjust(new float[] {0.8f, 0.2f}, slide("s", 2), 1.0);
+        assertThat(r.probabilities()[0]).isCloseTo(0.8f, within(1e-6f));
+        assertThat(r.probabilities()[1]).isCloseTo(0.2f, within(1e-6f));
+        assertThat(r.slideShare().get("s")).isCloseTo(0.5, within(1e-6));
+    }
+
+    @Test
+    void sharpeningScalesTheLogit() {
+        // logit(0.75) = ln 3; twice that is ln 9, i.e. 0.9; the pair stays symmetric, so the share stays one half
+        float[] p = SlidePrior.adjust(new float[] {0.75f, 0.25f}, slide("s", 2), 2.0).probabilities();
+        assertThat(p[0]).isCloseTo(0.9f, within(1e-6f));
+        assertThat(p[1]).isCloseTo(0.1f, within(1e-6f));
+    }
+
+    @Test
+    void aBorderlineCellFollowsItsSlide() {
+        float[] amongUninfected = SlidePrior.adjust(repeat(0.05f, 10, 0.6f), slide("s", 11), 1.0).probabilities();
+        float[] amongParasitized = SlidePrior.adjust(repeat(0.95f, 10, 0.6f), slide("s", 11), 1.0).probabilities();
+        assertThat(amongUninfected[10]).isLessThan(0.5f);
+        assertThat(amongParasitized[10]).isGreaterThan(0.6f);
+    }
+
+    @Test
+    void theShareIsTheMeanPosteriorAndEachPosteriorIsBayesWithThatShare() {
+        float[] p = {0.9f, 0.8f, 0.3f, 0.2f, 0.1f, 0.6f, 0.05f};
+        double sharpen = 1.25;
+        SlidePrior.Result r = SlidePrior.adjust(p, slide("s", p.length), sharpen);
+        double share = r.slideShare().get("s");
+        double mean = 0;
+        for (int i = 0; i < p.length; i++) {
+            double q = 1 / (1 + Math.exp(-sharpen * Math.log(p[i] / (1 - p[i]))));
+            double expected = q * share / (q * share + (1 - q) * (1 - share)); // the model's prior is one half
+            assertThat((double) r.probabilities()[i]).isCloseTo(expected, within(1e-6));
+            mean += r.probabilities()[i] / p.length;
+        }
+        assertThat(share).isCloseTo(mean, within(1e-5)).isBetween(0.05, 0.5);
+    }
+
+    @Test
+    void slidesAreAdjustedApartAndCellsWithoutASlideAreLeftAlone() {
+        float[] alone = SlidePrior.adjust(new float[] {0.3f, 0.4f, 0.9f}, slide("a", 3), 1.25).probabilities();
+        float[] p = {0.3f, 0.99f, 0.4f, 0.97f, 0.9f, 0.45f};
+        String[] slides = {"a", "b", "a", null, "a", "b"};
+        float[] mixed = SlidePrior.adjust(p, slides, 1.25).probabilities();
+        assertThat(new float[] {mixed[0], mixed[2], mixed[4]}).containsExactly(alone);
+        assertThat(mixed[3]).isEqualTo(0.97f);
+        assertThat(mixed[5]).isGreaterThan(0.45f);
+    }
+
+    @Test
+    void metricsScoreTheAdjustedProbabilitiesAtOneHalf() {
+        float[] p = repeat(0.05f, 10, 0.6f);
+        boolean[] y = new boolean[11];
+        Metrics m = SlidePrior.metrics(p, y, slide("s", 11), 1.0);
+        assertThat(Metrics.compute(p, y, slide("s", 11), 0.5).accuracy()).isCloseTo(10 / 11.0, within(1e-12));
+        assertThat(m.accuracy()).isEqualTo(1.0);
+        assertThat(m.threshold()).isEqualTo(0.5);
+    }
+
+    @Test
+    void aSharpeningThatIsNotPositiveIsRefused() {
+        assertThatThrownBy(() -> SlidePrior.adjust(new float[] {0.5f}, new String[] {"s"}, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sharpen");
+        assertThatThrownBy(() -> SlidePrior.adjust(new float[] {0.5f}, new String[] {"s", "t"}, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
