@@ -56,7 +56,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     boolean slidePrior;
 
     @Option(names = "--slide-prior-sharpen", paramLabel = "A", defaultValue = "" + SlidePrior.DEFAULT_SHARPEN,
-            description = "Logit scale applied before the slide adjustment (default: ${DEFAULT-VALUE}).")
+            description = "Logit scale applied before the slide adjustment (default: ${DEFAULT-VALUE}); implies"
+                    + " --slide-prior.")
     double sharpen;
 
     @Option(names = "--batch-size", defaultValue = "32", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
@@ -116,7 +117,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                     Metrics.MIN_SLIDE_CELLS);
             out.printf("throughput   %.0f images/s end to end (read, decode, preprocess, infer; batch %d)%n",
                     result.imagesPerSecond(), batchSize);
-            Metrics slideAware = slidePrior ? result.slideAware(sharpen) : null;
+            boolean wanted = slidePrior || spec.commandLine().getParseResult().hasMatchedOption("--slide-prior-sharpen");
+            Metrics slideAware = wanted ? result.slideAware(sharpen) : null;
             if (slideAware != null) {
                 out.printf("slide-aware  (each cell adjusted to its slide's estimated share, sharpen %s, threshold 0.5)%n",
                         sharpen);

@@ -120,7 +120,7 @@ class CommandsTest {
         assertThat(node.has("slide_aware")).as("only on request").isFalse();
 
         Run slideAware = run(new EvaluateCommand(), "--images", data.toString(), "--model",
-                Locations.model(null).toString(), "--json", json.toString(), "--no-progress", "--slide-prior",
+                Locations.model(null).toString(), "--json", json.toString(), "--no-progress",
                 "--slide-prior-sharpen", "1.5");
         assertThat(slideAware.code()).as(slideAware.err()).isZero();
         assertThat(slideAware.out()).contains("slide-aware").contains("sharpen 1.5");
