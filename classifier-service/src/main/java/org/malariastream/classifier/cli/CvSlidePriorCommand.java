@@ -43,6 +43,8 @@ public final class CvSlidePriorCommand implements Callable<Integer> {
         return CliSupport.run(spec.commandLine(), this::measure);
     }
 
+    private static final String SHARE_LABEL = "slide error of the estimated shares";
+
     private int measure() throws Exception {
         PrintWriter pw = spec.commandLine().getOut();
         ObjectNode report = CrossValidationSlidePrior.run(predictions, grid, out);
@@ -57,11 +59,13 @@ public final class CvSlidePriorCommand implements Callable<Integer> {
             for (int v = 0; v < variants.size(); v++) {
                 pw.printf("  %-48s %s%n", labels.get(v), CliSupport.figures(fold.get("test").get(variants.get(v)), null));
             }
+            pw.printf("  %-48s %.2f pp%n", SHARE_LABEL, fold.get(CrossValidationSlidePrior.SHARE_ERROR).asDouble());
         }
         pw.println("mean over the folds");
         for (int v = 0; v < variants.size(); v++) {
             pw.printf("  %-48s %s%n", labels.get(v), CliSupport.figures(report.get("summary").get(variants.get(v)), "mean"));
         }
+        pw.printf("  %-48s %.2f pp%n", SHARE_LABEL, report.get(CrossValidationSlidePrior.SHARE_ERROR + "_mean").asDouble());
         pw.println("wrote " + out.resolve(CrossValidationSlidePrior.REPORT));
         pw.flush();
         return 0;

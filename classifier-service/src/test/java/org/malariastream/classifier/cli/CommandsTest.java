@@ -304,7 +304,10 @@ class CommandsTest {
             JsonNode fromPredictions = slideReport.get("fold_results").get(f).get("test");
             assertThat(fromPredictions.get("tta1_t050")).isEqualTo(trained.get("tta1_t050"));
             assertThat(fromPredictions.get("slide_default")).isEqualTo(trained.get("tta1_slide"));
+            assertThat(slideReport.get("fold_results").get(f).has("estimated_share_slide_mae_pp")).isTrue();
         }
+        assertThat(slideReport.has("estimated_share_slide_mae_pp_mean")).isTrue();
+        assertThat(slides.out()).contains("slide error of the estimated shares");
         Run oneFold = run(new CvSlidePriorCommand(), dir.toString(), "--out", tmp.resolve("z").toString());
         assertThat(oneFold.code()).isEqualTo(1);
         assertThat(oneFold.err()).contains("holds 1 fold(s)");

@@ -65,4 +65,30 @@ public final class SlidePrior {
     public static Metrics metrics(float[] probability, boolean[] parasitized, String[] slides, double sharpen) {
         return Metrics.compute(adjust(probability, slides, sharpen).probabilities(), parasitized, slides, 0.5);
     }
+
+    /**
+     * The parasitaemia error of the estimated shares themselves (rather than of the adjusted cells counted at
+     * 0.5): the mean over slides with at least {@link Metrics#MIN_SLIDE_CELLS} cells of |estimated share -
+     * labelled share|, in percentage points; NaN if no slide has that many.
+     */
+    public static double shareMaePp(Result adjusted, boolean[] parasitized, String[] slides) {
+        Map<String, long[]> bySlide = new LinkedHashMap<>(); // cells, labelled parasitized
+        for (int i = 0; i < slides.length; i++) {
+            if (slides[i] != null) {
+                long[] c = bySlide.computeIfAbsent(slides[i], k -> new long[2]);
+                c[0]++;
+                c[1] += parasitized[i] ? 1 : 0;
+            }
+        }
+        double sum = 0;
+        int counted = 0;
+        for (Map.Entry<String, long[]> e : bySlide.entrySet()) {
+            long[] c = e.getValue();
+            if (c[0] >= Metrics.MIN_SLIDE_CELLS) {
+                sum += 100 * Math.abs(adjusted.slideShare().get(e.getKey()) - (double) c[1] / c[0]);
+                counted++;
+            }
+        }
+        return counted == 0 ? Double.NaN : sum / counted;
+    }
 }

@@ -20,7 +20,8 @@ import org.malariastream.classifier.model.train.CvPredictions.Row;
  * predictions: every fold scored with 1 view at threshold 0.5 as the model gave it, adjusted with the
  * default sharpening, and adjusted with the sharpening that scored best on the <em>other</em> folds'
  * cells, so that no fold's figure comes from a choice made on that fold. Slides lie within one fold,
- * since folds split by patient.
+ * since folds split by patient. Each fold also gets the slide error of the estimated shares themselves,
+ * the figure the metrics service publishes as a slide's slide-aware parasitaemia.
  */
 public final class CrossValidationSlidePrior {
 
@@ -30,6 +31,8 @@ public final class CrossValidationSlidePrior {
     public static final String AS_GIVEN = "tta1_t050";
     public static final String DEFAULT = "slide_default";
     public static final String CHOSEN = "slide_chosen_on_other_folds";
+    /** The slide error of the estimated shares at the default sharpening (rather than of cells counted at 0.5). */
+    public static final String SHARE_ERROR = "estimated_share_slide_mae_pp";
 
     private CrossValidationSlidePrior() {}
 
@@ -62,6 +65,7 @@ public final class CrossValidationSlidePrior {
         report.put("default_sharpen", SlidePrior.DEFAULT_SHARPEN);
         ArrayNode foldNodes = report.putArray("fold_results");
         Map<String, List<Metrics>> byVariant = new LinkedHashMap<>();
+        List<Double> shareErrors = new ArrayList<>();
         folds.forEach((n, fold) -> {
             double chosen = grid[bestOnOtherFolds(correct, n)];
             ObjectNode node = foldNodes.addObject();
@@ -72,8 +76,13 @@ public final class CrossValidationSlidePrior {
             put(test, byVariant, AS_GIVEN, Metrics.compute(fold.p(), fold.y(), fold.slides(), 0.5));
             put(test, byVariant, DEFAULT, SlidePrior.metrics(fold.p(), fold.y(), fold.slides(), SlidePrior.DEFAULT_SHARPEN));
             put(test, byVariant, CHOSEN, SlidePrior.metrics(fold.p(), fold.y(), fold.slides(), chosen));
+            double shareError = SlidePrior.shareMaePp(
+                    SlidePrior.adjust(fold.p(), fold.slides(), SlidePrior.DEFAULT_SHARPEN), fold.y(), fold.slides());
+            node.put(SHARE_ERROR, shareError);
+            shareErrors.add(shareError);
         });
         report.set("summary", CrossValidation.summary(byVariant));
+        report.put(SHARE_ERROR + "_mean", shareErrors.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
         Files.createDirectories(outDir);
         ModelSpec.JSON.writeValue(outDir.resolve(REPORT).toFile(), report);
         return report;

@@ -83,6 +83,28 @@ class SlidePriorTest {
     }
 
     @Test
+    void theShareErrorComparesEachEstimatedShareWithItsSlidesLabelledShareOnSlidesOfTenCellsOrMore() {
+        float[] p = new float[13];
+        boolean[] y = new boolean[13];
+        String[] slides = new String[13];
+        for (int i = 0; i < 10; i++) {
+            p[i] = i < 3 ? 0.9f : 0.2f; // slide a: 3 of 10 look parasitized, 2 are
+            y[i] = i < 2;
+            slides[i] = "a";
+        }
+        for (int i = 10; i < 13; i++) {
+            p[i] = 0.9f; // slide b: too few cells to count, and all wrong
+            slides[i] = "b";
+        }
+        SlidePrior.Result r = SlidePrior.adjust(p, slides, 1.0);
+        double shareA = r.slideShare().get("a");
+        assertThat(shareA).isBetween(0.2, 0.35);
+        assertThat(SlidePrior.shareMaePp(r, y, slides)).isCloseTo(100 * Math.abs(shareA - 0.2), within(1e-9));
+        float[] onlyB = {0.9f, 0.9f, 0.9f};
+        assertThat(SlidePrior.shareMaePp(SlidePrior.adjust(onlyB, slide("b", 3), 1.0), new boolean[3], slide("b", 3))).isNaN();
+    }
+
+    @Test
     void aSharpeningThatIsNotPositiveIsRefused() {
         assertThatThrownBy(() -> SlidePrior.adjust(new float[] {0.5f}, new String[] {"s"}, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sharpen");
