@@ -66,7 +66,7 @@ class EndToEndTest {
         MetricsSettings m = MetricsSettings.defaults();
         return new RunningSystem.Settings(dir.resolve("state"), null, RunningSystem.defaultModel(), "127.0.0.1", 0, 0, 0,
                 new MetricsSettings(m.window(), m.windowRetention(), Duration.ofMinutes(30), Duration.ofMillis(300),
-                        m.presenceThresholdPct(), m.rocPoints()),
+                        m.presenceThresholdPct(), m.rocPoints(), m.slidePriorSharpen()),
                 Duration.ofMillis(300));
     }
 

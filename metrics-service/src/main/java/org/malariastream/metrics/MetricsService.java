@@ -97,7 +97,7 @@ public final class MetricsService implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         streams.start();
-        http.serve(new QueryService(streams, self), config.settings().emitInterval().toMillis());
+        http.serve(new QueryService(streams, self, config.settings().slidePriorSharpen()), config.settings().emitInterval().toMillis());
         log.info("Metrics service {} on http://{}:{} (Kafka {}, exactly-once v2)", config.applicationId(),
                 config.advertisedHost(), http.port(), config.connection().bootstrapServers());
         return this;

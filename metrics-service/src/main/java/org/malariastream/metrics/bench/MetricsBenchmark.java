@@ -184,7 +184,8 @@ public final class MetricsBenchmark implements Callable<Integer> {
     /** What the run computed, as a check that it counted everything once. */
     private static void report(MetricsService service, long labels, PrintWriter out) throws InterruptedException {
         QueryService queries = new QueryService(service.streams(),
-                new org.apache.kafka.streams.state.HostInfo("127.0.0.1", service.httpPort()));
+                new org.apache.kafka.streams.state.HostInfo("127.0.0.1", service.httpPort()),
+                MetricsSettings.defaults().slidePriorSharpen());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         ModelDetail detail = null;
         while (System.nanoTime() < deadline) {

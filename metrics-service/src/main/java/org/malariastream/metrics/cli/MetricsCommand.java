@@ -88,6 +88,12 @@ public final class MetricsCommand implements Callable<Integer> {
                     + " percentage. Env: MALARIA_METRICS_PRESENCE_THRESHOLD_PCT. Default: ${DEFAULT-VALUE}.")
     double presenceThresholdPct;
 
+    @Option(names = "--slide-prior-sharpen", defaultValue = "${env:MALARIA_METRICS_SLIDE_PRIOR_SHARPEN:-1.25}",
+            description = "Logit scale applied to the model's probabilities before each slide's slide-aware parasitaemia"
+                    + " is estimated (chosen by cross-validation for the committed model)."
+                    + " Env: MALARIA_METRICS_SLIDE_PRIOR_SHARPEN. Default: ${DEFAULT-VALUE}.")
+    double slidePriorSharpen;
+
     @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Create missing topics at start (default); --no-create-topics leaves that to an operator.")
     boolean createTopics;
@@ -96,7 +102,7 @@ public final class MetricsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         KafkaConnection connection = kafka.resolve();
         MetricsSettings settings = new MetricsSettings(window, windowRetention, slideIdleTimeout, emitInterval,
-                presenceThresholdPct, 100);
+                presenceThresholdPct, 100, slidePriorSharpen);
         String advertised = advertisedHost != null && !advertisedHost.isBlank() ? advertisedHost : defaultAdvertised(httpHost);
         Path state = stateDir != null ? stateDir : malariaHome().resolve("metrics").resolve("state-" + httpPort);
         MetricsService.Config config = new MetricsService.Config(connection, applicationId, state, httpHost, httpPort,

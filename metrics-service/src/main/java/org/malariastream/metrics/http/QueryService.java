@@ -42,9 +42,13 @@ public final class QueryService {
     private final HostInfo self;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    public QueryService(KafkaStreams streams, HostInfo self) {
+    private final double slidePriorSharpen;
+
+    /** @param slidePriorSharpen the sharpening of the slide-aware parasitaemia ({@link MetricsSettings}) */
+    public QueryService(KafkaStreams streams, HostInfo self, double slidePriorSharpen) {
         this.streams = streams;
         this.self = self;
+        this.slidePriorSharpen = slidePriorSharpen;
     }
 
     // --- models ---
@@ -125,7 +129,7 @@ public final class QueryService {
 
     public Optional<SlideView> localSlide(String slideId) {
         SlideState s = slideStore().get(slideId);
-        return s == null || s.classified() == 0 ? Optional.empty() : Optional.of(SlideView.of(s));
+        return s == null || s.classified() == 0 ? Optional.empty() : Optional.of(SlideView.of(s, slidePriorSharpen));
     }
 
     /** Slides with at least one prediction, newest first; {@code status} COMPLETE or IN_PROGRESS, or null for all. */
@@ -146,7 +150,7 @@ public final class QueryService {
                 if (s.classified() == 0) {
                     continue;
                 }
-                SlideView v = SlideView.of(s);
+                SlideView v = SlideView.of(s, slidePriorSharpen);
                 if (status == null || status.equalsIgnoreCase(v.status())) {
                     out.add(v);
                 }

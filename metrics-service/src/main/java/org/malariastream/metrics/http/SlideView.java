@@ -8,15 +8,17 @@ public record SlideView(String slideId, String scannerId, String patientRef, Str
         String status, String completionReason, Integer expectedCellCount, long cellsClassified,
         long cellsPredictedParasitized, double parasitaemiaPct, double parasitaemiaCiLowPct,
         double parasitaemiaCiHighPct, long labelledCells, long labelledParasitized, Double labelledParasitaemiaPct,
-        Double parasitaemiaErrorPp, Long firstCapturedAt, long updatedAt) {
+        Double parasitaemiaErrorPp, Double slideAwareParasitaemiaPct, Double slideAwareErrorPp, Long firstCapturedAt,
+        long updatedAt) {
 
-    public static SlideView of(SlideState state) {
-        SlideResult r = state.toResult(state.lastActivityAt());
+    public static SlideView of(SlideState state, double slidePriorSharpen) {
+        SlideResult r = state.toResult(state.lastActivityAt(), slidePriorSharpen);
         return new SlideView(r.getSlideId(), r.getScannerId(), r.getPatientRef(), r.getModelName(), r.getModelVersion(),
                 r.getStatus().name(), r.getCompletionReason() == null ? null : r.getCompletionReason().name(),
                 r.getExpectedCellCount(), r.getCellsClassified(), r.getCellsPredictedParasitized(),
                 r.getParasitaemiaPct(), r.getParasitaemiaCiLowPct(), r.getParasitaemiaCiHighPct(), r.getLabelledCells(),
                 r.getLabelledParasitized(), r.getLabelledParasitaemiaPct(), r.getParasitaemiaErrorPp(),
+                r.getSlideAwareParasitaemiaPct(), r.getSlideAwareErrorPp(),
                 r.getFirstCapturedAt() == null ? null : r.getFirstCapturedAt().toEpochMilli(),
                 r.getUpdatedAt().toEpochMilli());
     }

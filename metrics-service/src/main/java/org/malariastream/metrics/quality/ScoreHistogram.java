@@ -81,46 +81,22 @@ public final class ScoreHistogram {
 
     /** Bins that hold something (a partial of a few cells is a few bytes on the wire). */
     public int nonEmptyBins() {
-        int n = 0;
-        for (long c : counts) {
-            if (c != 0) {
-                n++;
-            }
-        }
-        return n;
+        return Varints.nonZero(counts);
     }
 
-    /** Sparse form: number of non-empty bins, then (gap to the previous bin, count) pairs as varints. */
+    /** Sparse form ({@link Varints#writeSparse}). */
     public void writeTo(ByteBuffer out) {
-        Varints.writeUnsigned(out, nonEmptyBins());
-        int previous = -1;
-        for (int i = 0; i < BINS; i++) {
-            if (counts[i] != 0) {
-                Varints.writeUnsigned(out, i - previous);
-                Varints.writeSigned(out, counts[i]);
-                previous = i;
-            }
-        }
+        Varints.writeSparse(out, counts);
     }
 
     /** An upper bound of {@link #writeTo}'s size. */
     public int maxEncodedSize() {
-        return 5 + nonEmptyBins() * 15;
+        return Varints.maxSparseSize(counts);
     }
 
     public static ScoreHistogram readFrom(ByteBuffer in) {
         long[] counts = new long[BINS];
-        long total = 0;
-        long n = Varints.readUnsigned(in);
-        int bin = -1;
-        for (long k = 0; k < n; k++) {
-            bin += (int) Varints.readUnsigned(in);
-            if (bin < 0 || bin >= BINS) {
-                throw new IllegalArgumentException("histogram bin " + bin + " out of range");
-            }
-            counts[bin] = Varints.readSigned(in);
-            total += counts[bin];
-        }
+        long total = Varints.readSparse(in, counts);
         return new ScoreHistogram(counts, total);
     }
 

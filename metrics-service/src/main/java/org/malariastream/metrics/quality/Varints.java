@@ -34,4 +34,48 @@ public final class Varints {
         long raw = readUnsigned(in);
         return (raw >>> 1) ^ -(raw & 1);
     }
+
+    /** Sparse counts: number of non-zero entries, then (gap to the previous entry, count) pairs. */
+    public static void writeSparse(ByteBuffer out, long[] counts) {
+        writeUnsigned(out, nonZero(counts));
+        int previous = -1;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+                writeUnsigned(out, i - previous);
+                writeSigned(out, counts[i]);
+                previous = i;
+            }
+        }
+    }
+
+    /** Reads {@link #writeSparse}'s form into {@code counts} (all zero before); returns the sum of the counts. */
+    public static long readSparse(ByteBuffer in, long[] counts) {
+        long total = 0;
+        long n = readUnsigned(in);
+        int index = -1;
+        for (long k = 0; k < n; k++) {
+            index += (int) readUnsigned(in);
+            if (index < 0 || index >= counts.length) {
+                throw new IllegalArgumentException("sparse entry " + index + " out of range");
+            }
+            counts[index] = readSigned(in);
+            total += counts[index];
+        }
+        return total;
+    }
+
+    /** An upper bound of {@link #writeSparse}'s size. */
+    public static int maxSparseSize(long[] counts) {
+        return 5 + nonZero(counts) * 15;
+    }
+
+    public static int nonZero(long[] counts) {
+        int n = 0;
+        for (long c : counts) {
+            if (c != 0) {
+                n++;
+            }
+        }
+        return n;
+    }
 }

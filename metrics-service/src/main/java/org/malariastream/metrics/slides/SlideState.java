@@ -2,16 +2,20 @@ package org.malariastream.metrics.slides;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.malariastream.avro.CompletionReason;
 import org.malariastream.avro.SlideResult;
 import org.malariastream.avro.SlideStatus;
+import org.malariastream.common.slides.PriorShift;
 import org.malariastream.metrics.cells.CellState;
 
 /**
  * The running tally of one slide. Counters move by whole cells: a cell's old state is subtracted and its new
- * state added, so the tally always equals a count over the slide's current cells.
+ * state added, so the tally always equals a count over the slide's current cells. Beside the counts it keeps
+ * the model's outputs in coarse bins ({@link SlideScores}) for the slide-aware parasitaemia: each cell's output
+ * moved to the slide's own estimated parasitized share ({@link PriorShift}), from the cells seen so far.
  */
 public final class SlideState {
     private final String slideId;
@@ -28,6 +32,11 @@ public final class SlideState {
     private long joined;
     private long joinedPredictedParasitized;
     private long joinedLabelledParasitized;
+    /** Outputs of the classified cells, and of the joined ones, for the slide-aware estimate. */
+    private SlideScores scores = new SlideScores();
+    private SlideScores joinedScores = new SlideScores();
+    /** False for a slide whose state was written before the scores were kept: its estimate would miss cells. */
+    private boolean scoresKept = true;
     private Long firstCapturedAt;
     /** Wall-clock time of the last change, for the idle timeout. */
     private long lastActivityAt;
@@ -46,6 +55,7 @@ public final class SlideState {
         CellState.Prediction p = cell.prediction();
         if (p != null) {
             classified += sign;
+            scores.add(p.probability(), sign);
             if (p.parasitized()) {
                 predictedParasitized += sign;
             }
@@ -58,6 +68,7 @@ public final class SlideState {
         }
         if (cell.isJoined()) {
             joined += sign;
+            joinedScores.add(p.probability(), sign);
             if (p.parasitized()) {
                 joinedPredictedParasitized += sign;
             }
@@ -113,9 +124,24 @@ public final class SlideState {
         return lastActivityAt;
     }
 
-    /** The published form: parasitaemia in percent with its 95% Wilson interval. */
-    public SlideResult toResult(long updatedAt) {
+    /**
+     * The published form: parasitaemia in percent with its 95% Wilson interval, and the slide-aware estimate.
+     *
+     * @param sharpen the logit scale applied to the model's outputs before the slide-aware estimate
+     */
+    public SlideResult toResult(long updatedAt, double sharpen) {
         Wilson.Interval ci = Wilson.interval95(predictedParasitized, classified);
+        Double slideAware = null;
+        Double slideAwareError = null;
+        if (scoresKept && classified > 0) {
+            // the mean adjusted posterior: the share itself, except where the share sits on its floor or ceiling
+            double share = scores.share(sharpen);
+            slideAware = 100 * scores.meanPosterior(share, sharpen);
+            if (joined > 0) {
+                slideAwareError = 100 * joinedScores.meanPosterior(share, sharpen)
+                        - percent(joinedLabelledParasitized, joined);
+            }
+        }
         return SlideResult.newBuilder()
                 .setSlideId(slideId)
                 .setScannerId(scannerId)
@@ -135,6 +161,8 @@ public final class SlideState {
                 .setLabelledParasitaemiaPct(labelled == 0 ? null : percent(labelledParasitized, labelled))
                 .setParasitaemiaErrorPp(joined == 0 ? null
                         : percent(joinedPredictedParasitized, joined) - percent(joinedLabelledParasitized, joined))
+                .setSlideAwareParasitaemiaPct(slideAware)
+                .setSlideAwareErrorPp(slideAwareError)
                 .setFirstCapturedAt(firstCapturedAt == null ? null : java.time.Instant.ofEpochMilli(firstCapturedAt))
                 .setUpdatedAt(java.time.Instant.ofEpochMilli(updatedAt))
                 .build();
@@ -146,11 +174,13 @@ public final class SlideState {
 
     // --- binary form for the state store: written once per input record, so a flat ByteBuffer layout ---
 
-    private static final byte FORMAT = 1;
+    /** Format 1 had no scores; it is still read, as a slide without a slide-aware estimate. */
+    private static final byte FORMAT_WITHOUT_SCORES = 1;
+    private static final byte FORMAT = 2;
 
     public byte[] toBytes() {
         byte[][] strings = {utf8(slideId), utf8(scannerId), utf8(patientRef), utf8(modelName), utf8(modelVersion)};
-        int size = 1 + 4 + 9 * 8 + 2;
+        int size = 1 + 4 + 9 * 8 + 3 + scores.maxEncodedSize() + joinedScores.maxEncodedSize();
         for (byte[] b : strings) {
             size += 4 + (b == null ? 0 : b.length);
         }
@@ -169,13 +199,16 @@ public final class SlideState {
                 .putLong(firstCapturedAt == null ? Long.MIN_VALUE : firstCapturedAt).putLong(lastActivityAt);
         out.put((byte) status.ordinal());
         out.put((byte) (completionReason == null ? -1 : completionReason.ordinal()));
-        return out.array();
+        out.put((byte) (scoresKept ? 1 : 0));
+        scores.writeTo(out);
+        joinedScores.writeTo(out);
+        return Arrays.copyOf(out.array(), out.position());
     }
 
     public static SlideState fromBytes(byte[] data) {
         ByteBuffer in = ByteBuffer.wrap(data);
         byte format = in.get();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_WITHOUT_SCORES) {
             throw new IllegalArgumentException("unknown slide state format " + format);
         }
         SlideState s = new SlideState(string(in));
@@ -198,6 +231,13 @@ public final class SlideState {
         s.status = SlideStatus.values()[in.get()];
         byte reason = in.get();
         s.completionReason = reason < 0 ? null : CompletionReason.values()[reason];
+        if (format == FORMAT_WITHOUT_SCORES) {
+            s.scoresKept = false;
+        } else {
+            s.scoresKept = in.get() == 1;
+            s.scores = SlideScores.readFrom(in);
+            s.joinedScores = SlideScores.readFrom(in);
+        }
         return s;
     }
 

@@ -165,7 +165,7 @@ final class CellProcessor implements Processor<String, CellInput, String, Emissi
     }
 
     private void completed(SlideState slide, long now) {
-        var result = slide.toResult(now);
+        var result = slide.toResult(now, settings.slidePriorSharpen());
         meters.counter("malaria.metrics.slides.completed", "reason", String.valueOf(result.getCompletionReason()))
                 .increment();
         correctedFinals.remove(slide.slideId());
@@ -191,13 +191,13 @@ final class CellProcessor implements Processor<String, CellInput, String, Emissi
         }
         for (String slideId : correctedFinals) {
             SlideState slide = slide(slideId);
-            context.forward(new Record<>(slideId, new Emission.SlideUpdate(slide.toResult(now), true), now));
+            context.forward(new Record<>(slideId, new Emission.SlideUpdate(slide.toResult(now, settings.slidePriorSharpen()), true), now));
         }
         correctedFinals.clear();
         for (String slideId : changedSlides) {
             SlideState slide = slide(slideId);
             if (slide != null && slide.classified() > 0) {
-                context.forward(new Record<>(slideId, new Emission.SlideUpdate(slide.toResult(now), false), now));
+                context.forward(new Record<>(slideId, new Emission.SlideUpdate(slide.toResult(now, settings.slidePriorSharpen()), false), now));
             }
         }
         changedSlides.clear();

@@ -1,6 +1,7 @@
 package org.malariastream.metrics.topology;
 
 import java.time.Duration;
+import org.malariastream.common.slides.PriorShift;
 
 /**
  * The knobs of the topology. Defaults are the service's defaults; the command line declares each once.
@@ -14,9 +15,12 @@ import java.time.Duration;
  *                             positive rate of cell classifiers on the NIH data (specificity about 97%), so
  *                             a negative slide's false positives alone do not flag it
  * @param rocPoints            about how many points the published ROC curve has
+ * @param slidePriorSharpen    the logit scale applied to the model's probabilities before a slide's
+ *                             slide-aware parasitaemia is estimated ({@link PriorShift}); the default was
+ *                             chosen by cross-validation for the committed model (model card v4)
  */
 public record MetricsSettings(Duration window, Duration windowRetention, Duration slideIdleTimeout,
-        Duration emitInterval, double presenceThresholdPct, int rocPoints) {
+        Duration emitInterval, double presenceThresholdPct, int rocPoints, double slidePriorSharpen) {
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
     public static final Duration DEFAULT_WINDOW_RETENTION = Duration.ofHours(24);
     public static final Duration DEFAULT_SLIDE_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -30,10 +34,12 @@ public record MetricsSettings(Duration window, Duration windowRetention, Duratio
         if (emitInterval.isZero() || emitInterval.isNegative()) {
             throw new IllegalArgumentException("emit interval must be positive, got " + emitInterval);
         }
+        PriorShift.requireValidSharpen(slidePriorSharpen);
     }
 
     public static MetricsSettings defaults() {
         return new MetricsSettings(DEFAULT_WINDOW, DEFAULT_WINDOW_RETENTION, DEFAULT_SLIDE_IDLE_TIMEOUT,
-                DEFAULT_EMIT_INTERVAL, DEFAULT_PRESENCE_THRESHOLD_PCT, 100);
+                DEFAULT_EMIT_INTERVAL, DEFAULT_PRESENCE_THRESHOLD_PCT, 100,
+                PriorShift.DEFAULT_SHARPEN);
     }
 }

@@ -148,6 +148,8 @@ function renderSlides(slides) {
       el('td', { 'data-field': 'ci' }, fmt2(s.parasitaemiaCiLowPct) + '–' + fmt2(s.parasitaemiaCiHighPct)),
       el('td', { 'data-field': 'labelledParasitaemiaPct' }, fmt2(s.labelledParasitaemiaPct)),
       el('td', { 'data-field': 'parasitaemiaErrorPp' }, fmt2(s.parasitaemiaErrorPp)),
+      el('td', { 'data-field': 'slideAwareParasitaemiaPct' }, fmt2(s.slideAwareParasitaemiaPct)),
+      el('td', { 'data-field': 'slideAwareErrorPp' }, fmt2(s.slideAwareErrorPp)),
       el('td', { 'data-field': 'modelVersion' }, s.modelVersion),
       el('td', { 'data-field': 'updatedAt' }, new Date(s.updatedAt).toLocaleTimeString()));
     return row;

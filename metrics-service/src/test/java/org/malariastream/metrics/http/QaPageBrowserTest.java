@@ -180,6 +180,10 @@ class QaPageBrowserTest {
                     text(browser, row + "td[data-field=labelledParasitaemiaPct]"), fmt2(s.get("labelledParasitaemiaPct")));
             check(mismatches, s.get("slideId").asText() + " error", text(browser, row + "td[data-field=parasitaemiaErrorPp]"),
                     fmt2(s.get("parasitaemiaErrorPp")));
+            check(mismatches, s.get("slideId").asText() + " slide-aware",
+                    text(browser, row + "td[data-field=slideAwareParasitaemiaPct]"), fmt2(s.get("slideAwareParasitaemiaPct")));
+            check(mismatches, s.get("slideId").asText() + " slide-aware error",
+                    text(browser, row + "td[data-field=slideAwareErrorPp]"), fmt2(s.get("slideAwareErrorPp")));
         }
         return mismatches;
     }

@@ -41,7 +41,7 @@ public final class StackFixtures {
         return new MetricsService.Config(connection, applicationId, stateDir, "127.0.0.1", 0, "127.0.0.1", 1,
                 Duration.ofMillis(100), 8L * 1024 * 1024,
                 new MetricsSettings(Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofMinutes(10),
-                        Duration.ofMillis(500), 3.0, 100),
+                        Duration.ofMillis(500), 3.0, 100, 1.25),
                 false);
     }
 

@@ -273,7 +273,7 @@ class MetricsTopologyTest {
     @Test
     void slideCompletesAfterTheIdleTimeout() {
         MetricsSettings settings = new MetricsSettings(Duration.ofMinutes(5), Duration.ofHours(1),
-                Duration.ofMinutes(2), Duration.ofSeconds(1), 3.0, 50);
+                Duration.ofMinutes(2), Duration.ofSeconds(1), 3.0, 50, 1.25);
         try (TopologyHarness h = new TopologyHarness(registryUrl, settings)) {
             h.predict(prediction("s3", "a", 0.9));
             h.predict(prediction("s3", "b", 0.1));
@@ -350,6 +350,37 @@ class MetricsTopologyTest {
             h.tick();
             r = TopologyHarness.latestByKey(h.runningSlides.readKeyValuesToList()).get("s5");
             assertThat(r.getParasitaemiaErrorPp()).isCloseTo(40.0 - 20.0, within(1e-9));
+        }
+    }
+
+    @Test
+    void theSlideAwareParasitaemiaTakesTheSlideAsContext() {
+        try (TopologyHarness h = harness()) {
+            // an uninfected patient's slide: 49 clearly uninfected cells and one the model calls parasitized
+            for (int i = 0; i < 50; i++) {
+                h.predict(prediction("s6", "c" + i, i == 0 ? 0.7 : 0.05));
+            }
+            h.tick();
+            SlideResult r = TopologyHarness.latestByKey(h.runningSlides.readKeyValuesToList()).get("s6");
+            assertThat(r.getParasitaemiaPct()).isCloseTo(2.0, within(1e-9));
+            assertThat(r.getSlideAwareParasitaemiaPct()).isBetween(0.0, 0.1);
+            assertThat(r.getSlideAwareErrorPp()).isNull(); // nothing labelled yet
+            for (int i = 0; i < 50; i++) {
+                h.label(label("s6", "c" + i, false));
+            }
+            h.tick();
+            r = TopologyHarness.latestByKey(h.runningSlides.readKeyValuesToList()).get("s6");
+            assertThat(r.getParasitaemiaErrorPp()).isCloseTo(2.0, within(1e-9));
+            assertThat(r.getSlideAwareErrorPp()).isCloseTo(r.getSlideAwareParasitaemiaPct(), within(1e-9));
+
+            // a heavily infected slide: its one borderline cell weighs more than the model alone says
+            for (int i = 0; i < 20; i++) {
+                h.predict(prediction("s7", "c" + i, i == 0 ? 0.45 : i < 15 ? 0.95 : 0.05));
+            }
+            h.tick();
+            r = TopologyHarness.latestByKey(h.runningSlides.readKeyValuesToList()).get("s7");
+            assertThat(r.getParasitaemiaPct()).isCloseTo(70.0, within(1e-9));
+            assertThat(r.getSlideAwareParasitaemiaPct()).isBetween(70.0, 76.0);
         }
     }
 
