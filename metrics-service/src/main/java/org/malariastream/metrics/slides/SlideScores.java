@@ -65,18 +65,23 @@ public final class SlideScores {
     }
 
     /**
-     * The mean posterior of these cells under a slide share found elsewhere (the slide's labelled cells, scored
-     * with the share of all its cells); NaN if there are none.
+     * The share of these cells whose posterior, adjusted to {@code share}, is at least one half: the slide-aware
+     * count. The share may come from other cells (a slide's labelled cells are counted with the share of all its
+     * cells). The bin holding the decision boundary counts in proportion to its part above it, as if its cells
+     * were spread evenly in logit. NaN if there are none.
      */
-    public double meanPosterior(double share, double sharpen) {
+    public double shareCalledParasitized(double share, double sharpen) {
         if (total <= 0) {
             return Double.NaN;
         }
-        double sum = 0;
+        double boundary = PriorShift.decisionLogit(share, sharpen);
+        double called = 0;
         for (int b : nonEmpty()) {
-            sum += counts[b] * PriorShift.posterior(PriorShift.sharpened(centre(b), sharpen), share);
+            double low = b * BIN_WIDTH - LOGIT_LIMIT;
+            double above = Math.min(1, Math.max(0, (low + BIN_WIDTH - boundary) / BIN_WIDTH));
+            called += counts[b] * above;
         }
-        return sum / total;
+        return called / total;
     }
 
     private int[] nonEmpty() {

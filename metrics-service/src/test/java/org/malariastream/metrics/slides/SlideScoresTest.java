@@ -11,7 +11,7 @@ import org.malariastream.common.slides.PriorShift;
 class SlideScoresTest {
 
     @Test
-    void theBinnedShareIsWithinATenthOfAPointOfTheExactOne() {
+    void theBinnedShareIsWithinATenthOfAPointAndTheCountWithinOneCellOfTheExactOnes() {
         Random random = new Random(7);
         for (double truth : new double[] {0.0, 0.02, 0.3, 0.85}) {
             int n = 400;
@@ -27,11 +27,11 @@ class SlideScoresTest {
             double exact = PriorShift.share(q, null);
             double share = scores.share(1.25);
             assertThat(share).as("share at %s", truth).isCloseTo(exact, within(1e-3));
-            double exactMean = 0;
+            double exactCount = 0;
             for (double x : q) {
-                exactMean += PriorShift.posterior(x, exact) / n;
+                exactCount += PriorShift.posterior(x, exact) >= 0.5 ? 1.0 / n : 0;
             }
-            assertThat(scores.meanPosterior(share, 1.25)).isCloseTo(exactMean, within(1e-3));
+            assertThat(scores.shareCalledParasitized(share, 1.25)).as("count at %s", truth).isCloseTo(exactCount, within(1.0 / n));
         }
     }
 
@@ -48,7 +48,19 @@ class SlideScoresTest {
         assertThat(copy(scores)).isEqualTo(before);
         assertThat(scores.total()).isEqualTo(2);
         assertThat(new SlideScores().share(1.25)).isNaN();
-        assertThat(new SlideScores().meanPosterior(0.5, 1.25)).isNaN();
+        assertThat(new SlideScores().shareCalledParasitized(0.5, 1.25)).isNaN();
+    }
+
+    @Test
+    void theBinOnTheDecisionBoundaryCountsInProportionToItsPartAboveIt() {
+        SlideScores scores = new SlideScores();
+        scores.add(1 / (1 + Math.exp(-0.1)), 4); // logit 0.1: the bin [0, 0.25)
+        // share one half, no sharpening: the boundary is logit 0, the bin's lower edge, so all of it counts
+        assertThat(scores.shareCalledParasitized(0.5, 1.0)).isEqualTo(1.0);
+        // a share with logit -0.1 moves the boundary to 0.1: 0.15 of the bin's 0.25 lies above it
+        double share = 1 / (1 + Math.exp(0.1));
+        assertThat(scores.shareCalledParasitized(share, 1.0)).isCloseTo(0.6, within(1e-9));
+        assertThat(PriorShift.decisionLogit(share, 2.0)).isCloseTo(0.05, within(1e-12));
     }
 
     @Test

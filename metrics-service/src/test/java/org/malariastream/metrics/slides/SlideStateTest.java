@@ -29,8 +29,8 @@ class SlideStateTest {
         SlideState copy = SlideState.fromBytes(s.toBytes());
         assertThat(copy.toResult(5000, 1.25)).isEqualTo(original);
         assertThat(copy.toBytes()).isEqualTo(s.toBytes());
-        assertThat(original.getSlideAwareParasitaemiaPct()).isBetween(30.0, 36.0);
-        assertThat(original.getSlideAwareErrorPp()).isNotNull();
+        assertThat(original.getSlideAwareParasitaemiaPct()).isCloseTo(100.0 / 3, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(original.getSlideAwareErrorPp()).isCloseTo(0.0, org.assertj.core.api.Assertions.within(1e-9));
     }
 
     @Test

@@ -50,6 +50,19 @@ public final class PriorShift {
     }
 
     /**
+     * The model's own logit ({@code log(p / (1 - p))}, before sharpening) at and above which a cell's adjusted
+     * posterior under {@code share} is at least one half: Bayes' rule moves the sharpened logit by
+     * logit(share) - logit(training prior).
+     */
+    public static double decisionLogit(double share, double sharpen) {
+        return (logit(TRAINING_PRIOR) - logit(share)) / sharpen;
+    }
+
+    private static double logit(double p) {
+        return Math.log(p / (1 - p));
+    }
+
+    /**
      * The slide's parasitized share: the fixed point of share = mean posterior.
      *
      * @param q       sharpened outputs

@@ -20,8 +20,8 @@ import org.malariastream.classifier.model.train.CvPredictions.Row;
  * predictions: every fold scored with 1 view at threshold 0.5 as the model gave it, adjusted with the
  * default sharpening, and adjusted with the sharpening that scored best on the <em>other</em> folds'
  * cells, so that no fold's figure comes from a choice made on that fold. Slides lie within one fold,
- * since folds split by patient. Each fold also gets the slide error of the estimated shares themselves,
- * the figure the metrics service publishes as a slide's slide-aware parasitaemia.
+ * since folds split by patient. Each fold also gets the slide error of the estimated shares themselves, to
+ * compare with counting the adjusted cells at one half (what {@code evaluate} and the metrics service report).
  */
 public final class CrossValidationSlidePrior {
 
