@@ -38,8 +38,7 @@ public final class PriorShift {
     /** sigmoid(sharpen * logit(p)), with p kept inside (0, 1) so that certain cells stay finite. */
     public static double sharpened(double p, double sharpen) {
         double clipped = Math.min(1 - 1e-7, Math.max(1e-7, p));
-        double logit = Math.log(clipped / (1 - clipped));
-        return 1 / (1 + Math.exp(-sharpen * logit));
+        return 1 / (1 + Math.exp(-sharpen * logit(clipped)));
     }
 
     /** Bayes' rule: the posterior of a cell whose (sharpened) output q assumed {@link #TRAINING_PRIOR}, under {@code share}. */
