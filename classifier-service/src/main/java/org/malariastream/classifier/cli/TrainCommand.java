@@ -137,6 +137,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + " 0.1 (default: ${DEFAULT-VALUE} = plain Adam, no decay).")
     float weightDecay;
 
+    @Option(names = "--colour-normalise",
+            description = "Scale each image's colours so that its median cell colour is a fixed reference before it"
+                    + " enters the network (per-image stain normalisation), in training and in the model it writes"
+                    + " (default: off, colours as decoded).")
+    boolean colourNormalise;
+
     @Option(names = "--seed", defaultValue = "7",
             description = "Seed of initialisation, shuffling, augmentation and, unless --split-seed is given, of the"
                     + " patient split and the --limit sample (default: ${DEFAULT-VALUE}).")
@@ -220,7 +226,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
                     stageLrDecay, trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT.withColour(colourJitter), mixup, dropHardest,
-                    dropout, weightDecay, trainShare, seed,
+                    dropout, weightDecay, colourNormalise, trainShare, seed,
                     splitSeed != null ? splitSeed : seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());

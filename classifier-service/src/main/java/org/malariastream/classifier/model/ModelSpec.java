@@ -1,12 +1,14 @@
 package org.malariastream.classifier.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.malariastream.classifier.model.preprocess.ImagePreprocessor;
 
 /**
  * What the classifier needs from a model folder's {@code model.json}; the file holds more
@@ -22,6 +24,8 @@ import java.nio.file.Path;
  * @param std per-channel RGB standard deviation
  * @param threshold operating threshold on P(parasitized)
  * @param ttaViews test-time views averaged (1 = none, 2 = + horizontal flip, 4 = quarter turns, 8 = all)
+ * @param colourReference absent: colours as decoded; else the RGB colour each image's median foreground colour
+ *     is scaled to before resizing ({@code ColourNormalisation})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelSpec(
@@ -34,7 +38,8 @@ public record ModelSpec(
         @JsonProperty("mean") float[] mean,
         @JsonProperty("std") float[] std,
         @JsonProperty("threshold") double threshold,
-        @JsonProperty("tta_views") int ttaViews) {
+        @JsonProperty("tta_views") int ttaViews,
+        @JsonProperty("colour_reference") @JsonInclude(JsonInclude.Include.NON_NULL) float[] colourReference) {
 
     public static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -47,6 +52,18 @@ public record ModelSpec(
         if (features == 0) {
             features = CellNetwork.FEATURES;
         }
+    }
+
+    /** A model that takes colours as decoded. */
+    public ModelSpec(String name, String version, String backbone, String head, int features, int inputSize,
+            float[] mean, float[] std, double threshold, int ttaViews) {
+        this(name, version, backbone, head, features, inputSize, mean, std, threshold, ttaViews, null);
+    }
+
+    /** The spec a model in training is evaluated with: ImageNet normalisation, threshold 0.5, 1 view. */
+    public static ModelSpec inTraining(String name, int inputSize, float[] colourReference) {
+        return new ModelSpec(name, "0", "-", "-", CellNetwork.FEATURES, inputSize, ImagePreprocessor.IMAGENET_MEAN,
+                ImagePreprocessor.IMAGENET_STD, 0.5, 1, colourReference);
     }
 
     public static ModelSpec read(Path modelJson) throws IOException {

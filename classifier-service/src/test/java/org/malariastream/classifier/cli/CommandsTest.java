@@ -179,6 +179,7 @@ class CommandsTest {
         JsonNode model = ModelSpec.JSON.readTree(out.resolve("model.json").toFile());
         assertThat(model.get("input_size").asInt()).isEqualTo(64);
         assertThat(model.get("reproduce").asText()).contains("--limit 90");
+        assertThat(model.has("colour_reference")).as("colours as decoded").isFalse();
         assertThat(model.get("training_data").get("digest").asText()).startsWith("sha256:");
         try (CellModel m = CellModel.load(out); CellClassifier c = m.newClassifier()) {
             var p = c.predict(java.util.List.of(Files.readAllBytes(SharedData.first("Uninfected", 1).get(0))));
@@ -193,7 +194,7 @@ class CommandsTest {
         Run r = run(new TrainCommand(), "--images", SharedData.images().toString(), "--limit", "40",
                 "--input-size", "64", "--head-epochs", "0", "--epochs", "2", "--trainable-from", "14", "--mixup", "0.2",
                 "--drop-hardest", "0.1", "--stage-lr-decay", "0.8", "--colour-jitter", "0.3", "--dropout", "0.2",
-                "--weight-decay", "0.05", "--validation-fraction", "0", "--test-fraction", "0", "--out", out.toString(), "--no-progress");
+                "--weight-decay", "0.05", "--colour-normalise", "--validation-fraction", "0", "--test-fraction", "0", "--out", out.toString(), "--no-progress");
         assertThat(r.code()).as(r.err() + r.out()).isZero();
         assertThat(r.out()).contains("train 40 cells, validation 0, test 0").contains("no test patients")
                 .doesNotContain("val loss");
@@ -211,6 +212,10 @@ class CommandsTest {
         assertThat(model.get("training").get("stage_lr_decay").asDouble()).isCloseTo(0.8, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(model.get("training").get("dropout").asDouble()).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(model.get("training").get("weight_decay").asDouble()).isCloseTo(0.05, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(model.get("training").get("colour_normalise").asBoolean()).isTrue();
+        assertThat(ModelSpec.read(out.resolve("model.json")).colourReference()).as("serving normalises as training did")
+                .containsExactly(org.malariastream.classifier.model.preprocess.ColourNormalisation.REFERENCE);
+        assertThat(model.get("normalisation").asText()).contains("colour_reference");
         assertThat(model.get("best_epoch").asInt()).as("the last epoch stands").isEqualTo(2);
         assertThat(model.get("images_per_s").get("batch_8").asDouble()).as("measured on training cells").isPositive();
         assertThat(out.resolve("report/loss.png")).isRegularFile();

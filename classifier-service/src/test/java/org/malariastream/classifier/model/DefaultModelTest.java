@@ -49,6 +49,7 @@ class DefaultModelTest {
         ModelSpec spec = ModelSpec.read(dir.resolve("model.json"));
         assertThat(spec.threshold()).isBetween(0.05, 0.95);
         assertThat(spec.inputSize()).isBetween(64, 224);
+        assertThat(spec.colourReference()).as("v4 takes colours as decoded").isNull();
     }
 
     @Test

@@ -1,9 +1,9 @@
 package org.malariastream.classifier.model.preprocess;
 
 /**
- * The one preprocessing path of training, evaluation and serving: decoded RGB → bilinear resize to
- * {@code size x size} → {@code (x/255 - mean)/std} per channel → planar CHW floats, written
- * straight into a caller's (batch) buffer.
+ * The one preprocessing path of training, evaluation and serving: decoded RGB → (optionally) per-image colour
+ * normalisation ({@link ColourNormalisation}) → bilinear resize to {@code size x size} → {@code (x/255 - mean)/std}
+ * per channel → planar CHW floats, written straight into a caller's (batch) buffer.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -16,18 +16,27 @@ public final class ImagePreprocessor {
     private final int size;
     private final float[] scale = new float[3];
     private final float[] offset = new float[3];
+    private final float[] colourReference;
 
     public ImagePreprocessor(int size) {
-        this(size, IMAGENET_MEAN, IMAGENET_STD);
+        this(size, IMAGENET_MEAN, IMAGENET_STD, null);
     }
 
-    public ImagePreprocessor(int size, float[] mean, float[] std) {
+    /**
+     * @param colourReference null: colours as decoded; else the RGB colour each image's median foreground colour is
+     *     scaled to before resizing ({@link ColourNormalisation})
+     */
+    public ImagePreprocessor(int size, float[] mean, float[] std, float[] colourReference) {
         if (size < 32 || size > 1024) {
             throw new IllegalArgumentException("input size must be 32..1024: " + size);
         }
         if (mean.length != 3 || std.length != 3) {
             throw new IllegalArgumentException("mean and std need 3 channels");
         }
+        if (colourReference != null && colourReference.length != 3) {
+            throw new IllegalArgumentException("the colour reference needs 3 channels");
+        }
+        this.colourReference = colourReference == null ? null : colourReference.clone();
         this.size = size;
         for (int c = 0; c < 3; c++) {
             scale[c] = 1f / (255f * std[c]);
@@ -68,14 +77,15 @@ public final class ImagePreprocessor {
         if (base < 0 || base + 3 * plane > dst.length) {
             throw new IndexOutOfBoundsException("slot " + index + " outside buffer of " + dst.length);
         }
+        float[] gain = colourReference == null ? null : ColourNormalisation.gains(image, colourReference);
         if (t.isIdentity()) {
-            resizeIdentity(image, dst, base, plane);
+            resizeIdentity(image, gain, dst, base, plane);
         } else {
-            resampleAffine(image, t, dst, base, plane);
+            resampleAffine(image, gain, t, dst, base, plane);
         }
     }
 
-    private void resizeIdentity(RgbImage image, float[] dst, int base, int plane) {
+    private void resizeIdentity(RgbImage image, float[] gain, float[] dst, int base, int plane) {
         int w = image.width();
         int h = image.height();
         byte[] px = image.rgb();
@@ -103,6 +113,11 @@ public final class ImagePreprocessor {
                 float r = (px[a] & 0xff) * w00 + (px[b] & 0xff) * w01 + (px[c] & 0xff) * w10 + (px[d] & 0xff) * w11;
                 float g = (px[a + 1] & 0xff) * w00 + (px[b + 1] & 0xff) * w01 + (px[c + 1] & 0xff) * w10 + (px[d + 1] & 0xff) * w11;
                 float bl = (px[a + 2] & 0xff) * w00 + (px[b + 2] & 0xff) * w01 + (px[c + 2] & 0xff) * w10 + (px[d + 2] & 0xff) * w11;
+                if (gain != null) {
+                    r = scaled(r, gain[0]);
+                    g = scaled(g, gain[1]);
+                    bl = scaled(bl, gain[2]);
+                }
                 dst[o + x] = r * s0 + o0;
                 dst[o + x + plane] = g * s1 + o1;
                 dst[o + x + 2 * plane] = bl * s2 + o2;
@@ -121,7 +136,7 @@ public final class ImagePreprocessor {
         return v < 0 ? 0 : v >= n ? n - 1 : v;
     }
 
-    private void resampleAffine(RgbImage image, ViewTransform t, float[] dst, int base, int plane) {
+    private void resampleAffine(RgbImage image, float[] gain, ViewTransform t, float[] dst, int base, int plane) {
         int w = image.width();
         int h = image.height();
         byte[] px = image.rgb();
@@ -149,6 +164,11 @@ public final class ImagePreprocessor {
                     r = (px[a] & 0xff) * w00 + (px[bb] & 0xff) * w01 + (px[c] & 0xff) * w10 + (px[d] & 0xff) * w11;
                     g = (px[a + 1] & 0xff) * w00 + (px[bb + 1] & 0xff) * w01 + (px[c + 1] & 0xff) * w10 + (px[d + 1] & 0xff) * w11;
                     b = (px[a + 2] & 0xff) * w00 + (px[bb + 2] & 0xff) * w01 + (px[c + 2] & 0xff) * w10 + (px[d + 2] & 0xff) * w11;
+                    if (gain != null) {
+                        r = scaled(r, gain[0]);
+                        g = scaled(g, gain[1]);
+                        b = scaled(b, gain[2]);
+                    }
                     if (colour) {
                         float grey = 0.299f * r + 0.587f * g + 0.114f * b;
                         r = jitter(grey + sat * (r - grey), con, bri);
@@ -161,6 +181,11 @@ public final class ImagePreprocessor {
                 dst[o + x + 2 * plane] = b * scale[2] + offset[2];
             }
         }
+    }
+
+    /** A colour value times its channel's gain, kept within 0..255 as a decoded value is. */
+    private static float scaled(float value, float gain) {
+        return Math.min(255f, value * gain);
     }
 
     private static float jitter(float value, float contrast, float brightness) {

@@ -125,11 +125,11 @@ public final class CrossValidation {
                 node.put("best_epoch", result.bestEpoch());
                 node.set("history", ModelSpec.JSON.valueToTree(result.history()));
                 ObjectNode metrics = node.putObject("test");
-                float[][] testViews = score(network, config.inputSize(), val, test, "", metrics, byVariant);
+                float[][] testViews = score(network, config, val, test, "", metrics, byVariant);
                 float[][] unaveraged = null;
                 if (result.unaveraged() != null) {
                     CellTrainer.restore(network, result.unaveraged());
-                    unaveraged = score(network, config.inputSize(), val, test, "unaveraged_", metrics, byVariant);
+                    unaveraged = score(network, config, val, test, "unaveraged_", metrics, byVariant);
                 }
                 for (int i = 0; i < test.size(); i++) {
                     int k = index.get(test.get(i).file());
@@ -169,10 +169,10 @@ public final class CrossValidation {
      * validation cells, into {@code metrics} as variants {@code <prefix>tta<v>_t050 / _tval}, and 1 view adjusted
      * to each slide's share as {@code <prefix>tta1_slide}; returns the test views.
      */
-    private static float[][] score(CellNetwork network, int inputSize, List<DecodedCell> val, List<DecodedCell> test,
+    private static float[][] score(CellNetwork network, TrainConfig config, List<DecodedCell> val, List<DecodedCell> test,
             String prefix, ObjectNode metrics, Map<String, List<Metrics>> byVariant) {
-        float[][] valViews = allViews(network, inputSize, val);
-        float[][] testViews = allViews(network, inputSize, test);
+        float[][] valViews = allViews(network, config, val);
+        float[][] testViews = allViews(network, config, test);
         boolean[] valY = CellTrainer.labelsOf(val);
         boolean[] testY = CellTrainer.labelsOf(test);
         String[] slides = slides(test);
@@ -229,9 +229,8 @@ public final class CrossValidation {
     }
 
     /** P(parasitized) of the 8 dihedral views of each cell. */
-    static float[][] allViews(CellNetwork network, int inputSize, List<DecodedCell> cells) {
-        ModelSpec spec = new ModelSpec("cv", "0", "-", "-", CellNetwork.FEATURES, inputSize,
-                ImagePreprocessor.IMAGENET_MEAN, ImagePreprocessor.IMAGENET_STD, 0.5, 1);
+    static float[][] allViews(CellNetwork network, TrainConfig config, List<DecodedCell> cells) {
+        ModelSpec spec = ModelSpec.inTraining("cv", config.inputSize(), config.colourReference());
         try (CellClassifier c = CellModel.wrap(spec, network).newClassifier(64)) {
             return c.viewProbabilities(CellTrainer.images(cells), TestTimeViews.transforms(8));
         }

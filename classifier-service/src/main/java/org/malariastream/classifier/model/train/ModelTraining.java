@@ -74,8 +74,8 @@ public final class ModelTraining {
         CellTrainer.Result result = new CellTrainer(config, backbone, options.progress())
                 .train(train, val, s -> options.tell(s.describe()));
         try (CellNetwork network = result.network()) {
-            float[][] valViews = CrossValidation.allViews(network, config.inputSize(), val);
-            float[][] testViews = test.isEmpty() ? new float[0][] : CrossValidation.allViews(network, config.inputSize(), test);
+            float[][] valViews = CrossValidation.allViews(network, config, val);
+            float[][] testViews = test.isEmpty() ? new float[0][] : CrossValidation.allViews(network, config, test);
             boolean[] valY = CellTrainer.labelsOf(val);
             boolean[] testY = CellTrainer.labelsOf(test);
             String[] testSlides = CrossValidation.slides(test);
@@ -110,10 +110,12 @@ public final class ModelTraining {
             Metrics valMetrics = val.isEmpty() ? null : Metrics.compute(pVal, valY, CrossValidation.slides(val), threshold);
             ModelSpec spec = new ModelSpec(options.name(), options.version(), BACKBONE_FILE, HEAD_FILE,
                     CellNetwork.FEATURES, config.inputSize(), ImagePreprocessor.IMAGENET_MEAN,
-                    ImagePreprocessor.IMAGENET_STD, threshold, options.ttaViews());
+                    ImagePreprocessor.IMAGENET_STD, threshold, options.ttaViews(), config.colourReference());
             ObjectNode model = ModelSpec.JSON.valueToTree(spec);
             model.put("classes", "index 0 = Uninfected, 1 = Parasitized; output P(parasitized) = softmax(logits)[1]");
-            model.put("normalisation", "RGB, bilinear resize of the whole crop to input_size x input_size, x/255, (x - mean) / std, NCHW float32");
+            model.put("normalisation", (config.colourNormalise()
+                    ? "RGB, each channel scaled so that the crop's median foreground colour is colour_reference, " : "RGB, ")
+                    + "bilinear resize of the whole crop to input_size x input_size, x/255, (x - mean) / std, NCHW float32");
             model.put("threshold_method", val.isEmpty()
                     ? "0.5: no validation patients (--validation-fraction 0), P(parasitized) averaged over "
                             + options.ttaViews() + " test-time view(s)"

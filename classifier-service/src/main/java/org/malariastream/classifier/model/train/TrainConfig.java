@@ -1,12 +1,15 @@
 package org.malariastream.classifier.model.train;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.malariastream.classifier.model.CellNetwork;
 import org.malariastream.classifier.model.data.CellFile;
 import org.malariastream.classifier.model.data.PatientSplit;
+import org.malariastream.classifier.model.preprocess.ColourNormalisation;
 
 /**
  * Hyper-parameters of one training run. Reports record them; a field added here also needs, in
@@ -35,6 +38,8 @@ import org.malariastream.classifier.model.data.PatientSplit;
  *     torchvision's MobileNetV2 classifier
  * @param weightDecay 0: Adam; else AdamW with this decoupled decay (each step shrinks every weight by its learning
  *     rate times this)
+ * @param colourNormalise scale each image's colours to {@link ColourNormalisation#REFERENCE} before it enters the
+ *     network, in training and (through {@code model.json}) in serving
  * @param seed seed of initialisation, shuffling and augmentation
  * @param trainShare share of the training patients that train (seeded by {@code splitSeed}, stratified); below 1
  *     for learning curves: how much the figures owe to the amount of training data
@@ -59,6 +64,7 @@ public record TrainConfig(
         @JsonProperty("drop_hardest") float dropHardest,
         @JsonProperty("dropout") float dropout,
         @JsonProperty("weight_decay") float weightDecay,
+        @JsonProperty("colour_normalise") boolean colourNormalise,
         @JsonProperty("train_share") double trainShare,
         @JsonProperty("seed") long seed,
         @JsonProperty("split_seed") long splitSeed) {
@@ -68,7 +74,13 @@ public record TrainConfig(
             float backboneLrFactor, int trainableFrom, float labelSmoothing, int patience, float emaDecay,
             Augmentation augmentation, long seed) {
         this(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor, 1f, trainableFrom, labelSmoothing,
-                patience, emaDecay, augmentation, 0f, 0f, 0f, 0f, 1.0, seed, seed);
+                patience, emaDecay, augmentation, 0f, 0f, 0f, 0f, false, 1.0, seed, seed);
+    }
+
+    /** The colour reference of this run's preprocessing: null when colours stay as decoded. */
+    @JsonIgnore
+    public float[] colourReference() {
+        return colourNormalise ? ColourNormalisation.REFERENCE.clone() : null;
     }
 
     /**
@@ -84,7 +96,8 @@ public record TrainConfig(
 
     /**
      * A recorded config ({@code config} of a report) completed with the values that runs recorded before a
-     * field existed had: without mixup, loss truncation, weight average, dropout, weight decay or stage rate decay, on all training
+     * field existed had: without mixup, loss truncation, weight average, dropout, weight decay, stage rate decay or colour
+     * normalisation, on all training
      * patients, with the split following {@code seed}. Fields the record has are kept as recorded.
      */
     public static ObjectNode withEarlierDefaults(ObjectNode recorded) {
@@ -92,6 +105,7 @@ public record TrainConfig(
         for (String field : new String[] {"ema_decay", "mixup_alpha", "drop_hardest", "dropout", "weight_decay"}) {
             config.putIfAbsent(field, DoubleNode.valueOf(0.0));
         }
+        config.putIfAbsent("colour_normalise", BooleanNode.FALSE);
         config.putIfAbsent("stage_lr_decay", DoubleNode.valueOf(1.0));
         config.putIfAbsent("train_share", DoubleNode.valueOf(1.0));
         config.putIfAbsent("split_seed", config.path("seed"));

@@ -10,7 +10,7 @@ class TrainConfigTest {
 
     private static TrainConfig withStageDecay(float decay) {
         return new TrainConfig(128, 32, 1, 8, 2e-3f, 1e-3f, 0.3f, decay, 0, 0.1f, 8, 0f, Augmentation.DEFAULT, 0f, 0f,
-                0f, 0f, 1.0, 7, 7);
+                0f, 0f, false, 1.0, 7, 7);
     }
 
     @Test
