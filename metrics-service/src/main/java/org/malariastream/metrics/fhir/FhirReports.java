@@ -28,7 +28,8 @@ import org.malariastream.avro.SlideResult;
  *   <li>Plasmodium presence, LOINC 51587-4 "Plasmodium sp [Presence] in Blood by Light microscopy", valued
  *       SNOMED CT 260373001 Detected / 260415000 Not detected;</li>
  *   <li>parasitaemia, LOINC 101343-2 "Erythrocytes.parasite sp infected/cells in Blood" (number fraction,
- *       in %), with the 95% Wilson interval and the number of cells examined as components;</li>
+ *       in %), with the 95% Wilson interval and the number of cells examined as components, and the
+ *       slide-aware parasitaemia as a further component where the result carries it;</li>
  * </ul>
  * and the model version as the contained Device both observations name. Built with HAPI FHIR's R4 model and
  * checked against the official FHIR R4 XML schemas before it is published.
@@ -121,6 +122,15 @@ public final class FhirReports {
                 .setCode(new CodeableConcept(new Coding(LOCAL_CODES, "cells-examined", "Red cells classified")))
                 .setValue(new Quantity().setValue(r.getCellsClassified()).setUnit("cells")
                         .setSystem(UCUM).setCode("{cells}"));
+        if (r.getSlideAwareParasitaemiaPct() != null) {
+            // A component, not the value: the counted share stays the reported figure, this is the estimate
+            // that reads each cell with its slide as context (README, metrics service).
+            parasitaemia.addComponent()
+                    .setCode(new CodeableConcept(new Coding(LOCAL_CODES, "parasitaemia-slide-aware",
+                            "Parasitaemia with the slide as context: cells counted after each cell's probability is"
+                                    + " moved to the slide's estimated parasitized share")))
+                    .setValue(percent(r.getSlideAwareParasitaemiaPct()));
+        }
 
         DiagnosticReport report = new DiagnosticReport();
         report.setId(id);
@@ -142,10 +152,12 @@ public final class FhirReports {
         report.addResult(new Reference("#presence"));
         report.addResult(new Reference("#parasitaemia"));
         report.setConclusion(String.format(Locale.ROOT,
-                "Plasmodium %s by automated screening: predicted parasitaemia %.3f%% (95%% CI %.3f-%.3f%%) of %d"
+                "Plasmodium %s by automated screening: predicted parasitaemia %.3f%% (95%% CI %.3f-%.3f%%)%s of %d"
                         + " red cells, model %s %s. Preliminary until confirmed by a microscopist.",
                 detected ? "detected" : "not detected", r.getParasitaemiaPct(), r.getParasitaemiaCiLowPct(),
-                r.getParasitaemiaCiHighPct(), r.getCellsClassified(), r.getModelName(), r.getModelVersion()));
+                r.getParasitaemiaCiHighPct(), r.getSlideAwareParasitaemiaPct() == null ? ""
+                        : String.format(Locale.ROOT, ", slide-aware %.3f%%", r.getSlideAwareParasitaemiaPct()),
+                r.getCellsClassified(), r.getModelName(), r.getModelVersion()));
         return report;
     }
 

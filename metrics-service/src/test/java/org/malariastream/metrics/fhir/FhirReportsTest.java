@@ -58,12 +58,33 @@ class FhirReportsTest {
         assertThat(value.getValue().doubleValue()).isEqualTo(12.0);
         assertThat(value.getCode()).isEqualTo("%");
         assertThat(value.getSystem()).isEqualTo("http://unitsofmeasure.org");
-        assertThat(parasitaemia.getComponent()).hasSize(3);
+        assertThat(parasitaemia.getComponent()).hasSize(3); // no slide-aware figure on this result, no component
+        assertThat(report.getConclusion()).doesNotContain("slide-aware");
         assertThat(((Quantity) parasitaemia.getComponent().get(0).getValue()).getValue().doubleValue()).isEqualTo(10.1);
 
         Device device = contained(report, Device.class, "model");
         assertThat(device.getDeviceNameFirstRep().getName()).isEqualTo("mobilenetv2-malaria");
         assertThat(device.getVersionFirstRep().getValue()).isEqualTo("1.2.0");
+    }
+
+    @Test
+    void theSlideAwareParasitaemiaTravelsAsAComponentBesideTheCountedValue() {
+        SlideResult r = slide("s5", "p", 1000, 120, 10.1, 14.2);
+        r.setSlideAwareParasitaemiaPct(13.25);
+        String json = reports.toJson(r).orElseThrow();
+
+        IParser parser = FhirReports.context().newJsonParser().setParserErrorHandler(new StrictErrorHandler());
+        DiagnosticReport report = parser.parseResource(DiagnosticReport.class, json);
+        Observation parasitaemia = contained(report, Observation.class, "parasitaemia");
+        assertThat(((Quantity) parasitaemia.getValue()).getValue().doubleValue()).isEqualTo(12.0);
+        assertThat(parasitaemia.getComponent()).hasSize(4);
+        Observation.ObservationComponentComponent slideAware = parasitaemia.getComponent().get(3);
+        assertThat(slideAware.getCode().getCodingFirstRep().getSystem()).isEqualTo(FhirReports.LOCAL_CODES);
+        assertThat(slideAware.getCode().getCodingFirstRep().getCode()).isEqualTo("parasitaemia-slide-aware");
+        assertThat(((Quantity) slideAware.getValue()).getValue().doubleValue()).isEqualTo(13.25);
+        assertThat(((Quantity) slideAware.getValue()).getCode()).isEqualTo("%");
+        assertThat(report.getConclusion()).contains("slide-aware 13.250%");
+        assertThat(reports.validate(report)).isEmpty();
     }
 
     @Test
