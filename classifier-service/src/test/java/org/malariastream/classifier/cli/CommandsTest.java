@@ -207,7 +207,7 @@ class CommandsTest {
         assertThat(model.get("training").get("mixup_alpha").asDouble()).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(model.get("training").get("drop_hardest").asDouble()).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(model.get("training").get("augmentation").get("colour").asDouble()).isEqualTo(0.3);
-        assertThat(model.get("training").get("augmentation").get("maxZoom").asDouble()).as("the rest as the default")
+        assertThat(model.get("training").get("augmentation").get("max_zoom").asDouble()).as("the rest as the default")
                 .isEqualTo(Augmentation.DEFAULT.maxZoom());
         assertThat(model.get("training").get("stage_lr_decay").asDouble()).isCloseTo(0.8, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(model.get("training").get("dropout").asDouble()).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-6));

@@ -1,5 +1,6 @@
 package org.malariastream.classifier.model.train;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Random;
 import org.malariastream.classifier.model.preprocess.ViewTransform;
 
@@ -14,7 +15,11 @@ import org.malariastream.classifier.model.preprocess.ViewTransform;
  * @param maxShift shift of the sampled window, as a fraction of the image, per axis
  * @param colour jitter amplitude: each factor drawn from {@code [1-colour, 1+colour]}
  */
-public record Augmentation(boolean dihedral, double maxZoom, double maxShift, double colour) {
+public record Augmentation(
+        @JsonProperty("dihedral") boolean dihedral,
+        @JsonProperty("max_zoom") double maxZoom,
+        @JsonProperty("max_shift") double maxShift,
+        @JsonProperty("colour") double colour) {
 
     public static final Augmentation NONE = new Augmentation(false, 0, 0, 0);
     public static final Augmentation DEFAULT = new Augmentation(true, 0.10, 0.06, 0.12);

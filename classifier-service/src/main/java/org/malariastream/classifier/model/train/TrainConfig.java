@@ -98,10 +98,15 @@ public record TrainConfig(
      * A recorded config ({@code config} of a report) completed with the values that runs recorded before a
      * field existed had: without mixup, loss truncation, weight average, dropout, weight decay, stage rate decay or colour
      * normalisation, on all training
-     * patients, with the split following {@code seed}. Fields the record has are kept as recorded.
+     * patients, with the split following {@code seed}. Fields the record has are kept as recorded; the augmentation's
+     * keys, which runs wrote in camelCase before they were snake_case like the rest, read as now.
      */
     public static ObjectNode withEarlierDefaults(ObjectNode recorded) {
         ObjectNode config = recorded.deepCopy();
+        if (config.get("augmentation") instanceof ObjectNode augmentation) {
+            renameKey(augmentation, "maxZoom", "max_zoom");
+            renameKey(augmentation, "maxShift", "max_shift");
+        }
         for (String field : new String[] {"ema_decay", "mixup_alpha", "drop_hardest", "dropout", "weight_decay"}) {
             config.putIfAbsent(field, DoubleNode.valueOf(0.0));
         }
@@ -110,6 +115,12 @@ public record TrainConfig(
         config.putIfAbsent("train_share", DoubleNode.valueOf(1.0));
         config.putIfAbsent("split_seed", config.path("seed"));
         return config;
+    }
+
+    private static void renameKey(ObjectNode node, String from, String to) {
+        if (node.has(from) && !node.has(to)) {
+            node.set(to, node.remove(from));
+        }
     }
 
     /** The cells of the share of {@code training}'s patients that train, the same for every {@code seed} of a split. */

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+import org.malariastream.classifier.model.ModelSpec;
 
 class TrainConfigTest {
 
@@ -27,6 +29,27 @@ class TrainConfigTest {
         TrainConfig c = withStageDecay(1f);
         assertThat(c.backboneRateFactor(0)).isEqualTo(0.3f);
         assertThat(c.backboneRateFactor(18)).isEqualTo(0.3f);
+    }
+
+    @Test
+    void theAugmentationIsRecordedInSnakeCaseAndEarlierCamelCaseRecordsReadTheSame() {
+        ObjectNode now = ModelSpec.JSON.valueToTree(withStageDecay(1f));
+        ObjectNode augmentation = (ObjectNode) now.get("augmentation");
+        assertThat(augmentation.get("max_zoom").asDouble()).isEqualTo(Augmentation.DEFAULT.maxZoom());
+        assertThat(augmentation.get("max_shift").asDouble()).isEqualTo(Augmentation.DEFAULT.maxShift());
+        assertThat(augmentation.has("maxZoom")).isFalse();
+
+        // As runs wrote it before: the same recipe, the two keys in camelCase.
+        ObjectNode earlier = now.deepCopy();
+        ObjectNode earlierAugmentation = (ObjectNode) earlier.get("augmentation");
+        earlierAugmentation.set("maxZoom", earlierAugmentation.remove("max_zoom"));
+        earlierAugmentation.set("maxShift", earlierAugmentation.remove("max_shift"));
+        assertThat(earlier).isNotEqualTo(now);
+        assertThat(TrainConfig.withEarlierDefaults(earlier)).isEqualTo(TrainConfig.withEarlierDefaults(now));
+
+        earlierAugmentation.put("maxZoom", 0.2);
+        assertThat(TrainConfig.withEarlierDefaults(earlier)).as("another zoom is another recipe")
+                .isNotEqualTo(TrainConfig.withEarlierDefaults(now));
     }
 
     @Test
