@@ -116,6 +116,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + " drawn from [1-A, 1+A] (default: ${DEFAULT-VALUE}).")
     double colourJitter;
 
+    @Option(names = "--rotation", paramLabel = "DEG", defaultValue = "0",
+            description = "Also rotate each training view by an angle drawn from [-DEG, DEG] degrees, e.g. 45: with the"
+                    + " quarter turns, every angle equally likely (default: ${DEFAULT-VALUE} = quarter turns only).")
+    double rotation;
+
     @Option(names = "--mixup", paramLabel = "ALPHA", defaultValue = "0",
             description = "Blend each training batch's images and labels pairwise with Beta(ALPHA, ALPHA) weights, e.g."
                     + " 0.2 (default: ${DEFAULT-VALUE} = off).")
@@ -225,7 +230,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config;
         try {
             config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
-                    stageLrDecay, trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT.withColour(colourJitter), mixup, dropHardest,
+                    stageLrDecay, trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT.withColour(colourJitter).withRotation(rotation), mixup, dropHardest,
                     dropout, weightDecay, colourNormalise, trainShare, seed,
                     splitSeed != null ? splitSeed : seed);
         } catch (IllegalArgumentException e) {

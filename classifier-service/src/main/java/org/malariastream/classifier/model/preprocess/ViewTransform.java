@@ -32,6 +32,18 @@ public record ViewTransform(
         return new ViewTransform(cos * flip, -sin, sin * flip, cos, 0, 0, 1, 1, 1);
     }
 
+    /**
+     * This transform followed by a rotation of the view by {@code radians} about the centre; {@code PI / 2} is the
+     * quarter turn of {@code dihedral(1)}. Corners it brings in from outside the source are black, like the crops'
+     * background.
+     */
+    public ViewTransform rotate(double radians) {
+        double c = Math.cos(radians);
+        double s = Math.sin(radians);
+        return new ViewTransform(a00 * c + a01 * s, -a00 * s + a01 * c, a10 * c + a11 * s, -a10 * s + a11 * c,
+                tu, tv, saturation, contrast, brightness);
+    }
+
     /** This transform followed by a zoom (>1 magnifies) and a shift of the sampled window. */
     public ViewTransform zoomShift(double zoom, double shiftU, double shiftV) {
         double s = 1.0 / zoom;

@@ -96,8 +96,8 @@ public record TrainConfig(
 
     /**
      * A recorded config ({@code config} of a report) completed with the values that runs recorded before a
-     * field existed had: without mixup, loss truncation, weight average, dropout, weight decay, stage rate decay or colour
-     * normalisation, on all training
+     * field existed had: without mixup, loss truncation, weight average, dropout, weight decay, stage rate decay, colour
+     * normalisation or rotations beyond quarter turns, on all training
      * patients, with the split following {@code seed}. Fields the record has are kept as recorded; the augmentation's
      * keys, which runs wrote in camelCase before they were snake_case like the rest, read as now.
      */
@@ -106,6 +106,7 @@ public record TrainConfig(
         if (config.get("augmentation") instanceof ObjectNode augmentation) {
             renameKey(augmentation, "maxZoom", "max_zoom");
             renameKey(augmentation, "maxShift", "max_shift");
+            augmentation.putIfAbsent("max_rotation", DoubleNode.valueOf(0.0));
         }
         for (String field : new String[] {"ema_decay", "mixup_alpha", "drop_hardest", "dropout", "weight_decay"}) {
             config.putIfAbsent(field, DoubleNode.valueOf(0.0));

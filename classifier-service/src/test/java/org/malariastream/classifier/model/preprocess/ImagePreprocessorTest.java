@@ -77,6 +77,27 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void aRotationByAQuarterTurnIsTheDihedralQuarterTurnAndAnEighthTurnBlackensTheCorners() {
+        RgbImage img = random(36, 36, 3);
+        ImagePreprocessor pre = new ImagePreprocessor(36);
+        float[] quarter = new float[pre.floatsPerImage()];
+        float[] rotated = new float[pre.floatsPerImage()];
+        pre.toTensor(img, ViewTransform.dihedral(1), quarter, 0);
+        pre.toTensor(img, ViewTransform.IDENTITY.rotate(Math.PI / 2), rotated, 0);
+        for (int i = 0; i < quarter.length; i++) {
+            assertThat(rotated[i]).isCloseTo(quarter[i], within(1e-3f));
+        }
+
+        byte[] white = new byte[36 * 36 * 3];
+        Arrays.fill(white, (byte) 255);
+        float[] eighth = new float[pre.floatsPerImage()];
+        pre.toTensor(new RgbImage(36, 36, white), ViewTransform.IDENTITY.rotate(Math.PI / 4), eighth, 0);
+        assertThat(eighth[18 * 36 + 18]).as("centre").isCloseTo(norm(255, 0), within(1e-3f));
+        assertThat(eighth[0]).as("corner, from outside the source").isCloseTo(norm(0, 0), within(1e-3f));
+        assertThat(eighth[35 * 36 + 35]).as("opposite corner").isCloseTo(norm(0, 0), within(1e-3f));
+    }
+
+    @Test
     void writesOnlyItsOwnBatchSlot() {
         ImagePreprocessor pre = new ImagePreprocessor(32);
         float[] batch = new float[3 * pre.floatsPerImage()];

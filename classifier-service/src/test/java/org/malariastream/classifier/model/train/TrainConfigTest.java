@@ -44,8 +44,15 @@ class TrainConfigTest {
         ObjectNode earlierAugmentation = (ObjectNode) earlier.get("augmentation");
         earlierAugmentation.set("maxZoom", earlierAugmentation.remove("max_zoom"));
         earlierAugmentation.set("maxShift", earlierAugmentation.remove("max_shift"));
+        earlierAugmentation.remove("max_rotation");
         assertThat(earlier).isNotEqualTo(now);
         assertThat(TrainConfig.withEarlierDefaults(earlier)).isEqualTo(TrainConfig.withEarlierDefaults(now));
+
+        ObjectNode rotated = ModelSpec.JSON.valueToTree(new TrainConfig(128, 32, 1, 8, 2e-3f, 1e-3f, 0.3f, 1f, 0, 0.1f,
+                8, 0f, Augmentation.DEFAULT.withRotation(45), 0f, 0f, 0f, 0f, false, 1.0, 7, 7));
+        assertThat(rotated.path("augmentation").path("max_rotation").asDouble()).isEqualTo(45.0);
+        assertThat(TrainConfig.withEarlierDefaults(rotated)).as("rotations are another recipe")
+                .isNotEqualTo(TrainConfig.withEarlierDefaults(earlier));
 
         earlierAugmentation.put("maxZoom", 0.2);
         assertThat(TrainConfig.withEarlierDefaults(earlier)).as("another zoom is another recipe")
