@@ -11,7 +11,11 @@ import org.malariastream.classifier.model.ModelSpec;
 class TrainConfigTest {
 
     private static TrainConfig withStageDecay(float decay) {
-        return new TrainConfig(128, 32, 1, 8, 2e-3f, 1e-3f, 0.3f, decay, 0, 0.1f, 8, 0f, Augmentation.DEFAULT, 0f, 0f,
+        return recipe(decay, Augmentation.DEFAULT);
+    }
+
+    private static TrainConfig recipe(float stageDecay, Augmentation augmentation) {
+        return new TrainConfig(128, 32, 1, 8, 2e-3f, 1e-3f, 0.3f, stageDecay, 0, 0.1f, 8, 0f, augmentation, 0f, 0f,
                 0f, 0f, false, 1.0, 7, 7);
     }
 
@@ -48,8 +52,7 @@ class TrainConfigTest {
         assertThat(earlier).isNotEqualTo(now);
         assertThat(TrainConfig.withEarlierDefaults(earlier)).isEqualTo(TrainConfig.withEarlierDefaults(now));
 
-        ObjectNode rotated = ModelSpec.JSON.valueToTree(new TrainConfig(128, 32, 1, 8, 2e-3f, 1e-3f, 0.3f, 1f, 0, 0.1f,
-                8, 0f, Augmentation.DEFAULT.withRotation(45), 0f, 0f, 0f, 0f, false, 1.0, 7, 7));
+        ObjectNode rotated = ModelSpec.JSON.valueToTree(recipe(1f, Augmentation.DEFAULT.withRotation(45)));
         assertThat(rotated.path("augmentation").path("max_rotation").asDouble()).isEqualTo(45.0);
         assertThat(TrainConfig.withEarlierDefaults(rotated)).as("rotations are another recipe")
                 .isNotEqualTo(TrainConfig.withEarlierDefaults(earlier));
