@@ -21,6 +21,13 @@ class ImagePreprocessorTest {
         return new RgbImage(w, h, px);
     }
 
+    /** {@code image} seen through {@code view}, as the only image of a batch of {@code pre}. */
+    private static float[] tensor(ImagePreprocessor pre, RgbImage image, ViewTransform view) {
+        float[] out = new float[pre.floatsPerImage()];
+        pre.toTensor(image, view, out, 0);
+        return out;
+    }
+
     private static float norm(int value, int c) {
         return (value / 255f - ImagePreprocessor.IMAGENET_MEAN[c]) / ImagePreprocessor.IMAGENET_STD[c];
     }
@@ -64,10 +71,8 @@ class ImagePreprocessorTest {
     void flipAndHalfTurnViewsPermutePixels() {
         RgbImage img = random(36, 36, 2);
         ImagePreprocessor pre = new ImagePreprocessor(36);
-        float[] flip = new float[pre.floatsPerImage()];
-        float[] half = new float[pre.floatsPerImage()];
-        pre.toTensor(img, ViewTransform.dihedral(4), flip, 0);
-        pre.toTensor(img, ViewTransform.dihedral(2), half, 0);
+        float[] flip = tensor(pre, img, ViewTransform.dihedral(4));
+        float[] half = tensor(pre, img, ViewTransform.dihedral(2));
         for (int y = 0; y < 36; y++) {
             for (int x = 0; x < 36; x++) {
                 assertThat(flip[y * 36 + x]).isCloseTo(norm(img.get(35 - x, y, 0), 0), within(1e-3f));
@@ -80,18 +85,15 @@ class ImagePreprocessorTest {
     void aRotationByAQuarterTurnIsTheDihedralQuarterTurnAndAnEighthTurnBlackensTheCorners() {
         RgbImage img = random(36, 36, 3);
         ImagePreprocessor pre = new ImagePreprocessor(36);
-        float[] quarter = new float[pre.floatsPerImage()];
-        float[] rotated = new float[pre.floatsPerImage()];
-        pre.toTensor(img, ViewTransform.dihedral(1), quarter, 0);
-        pre.toTensor(img, ViewTransform.IDENTITY.rotate(Math.PI / 2), rotated, 0);
+        float[] quarter = tensor(pre, img, ViewTransform.dihedral(1));
+        float[] rotated = tensor(pre, img, ViewTransform.IDENTITY.rotate(Math.PI / 2));
         for (int i = 0; i < quarter.length; i++) {
             assertThat(rotated[i]).isCloseTo(quarter[i], within(1e-3f));
         }
 
         byte[] white = new byte[36 * 36 * 3];
         Arrays.fill(white, (byte) 255);
-        float[] eighth = new float[pre.floatsPerImage()];
-        pre.toTensor(new RgbImage(36, 36, white), ViewTransform.IDENTITY.rotate(Math.PI / 4), eighth, 0);
+        float[] eighth = tensor(pre, new RgbImage(36, 36, white), ViewTransform.IDENTITY.rotate(Math.PI / 4));
         assertThat(eighth[18 * 36 + 18]).as("centre").isCloseTo(norm(255, 0), within(1e-3f));
         assertThat(eighth[0]).as("corner, from outside the source").isCloseTo(norm(0, 0), within(1e-3f));
         assertThat(eighth[35 * 36 + 35]).as("opposite corner").isCloseTo(norm(0, 0), within(1e-3f));
