@@ -108,7 +108,8 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE} = off: 0.999 gave no reliable gain on CV folds 3-5, see the model card).")
     float emaDecay;
 
-    @Option(names = "--no-augment", description = "Train without augmentation.")
+    @Option(names = "--no-augment", description = "Train on the cells as they are: no flips, turns, shifts, zoom or colour"
+            + " jitter (so not with --colour-jitter or --rotation).")
     boolean noAugment;
 
     @Option(names = "--colour-jitter", paramLabel = "A", defaultValue = "0.12",
@@ -226,6 +227,14 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (folds != null && (fromFold < 1 || fromFold > folds)) {
             throw new CommandLine.ParameterException(cmd, "--from-fold must be between 1 and --folds");
+        }
+        if (noAugment) {
+            for (String option : List.of("--colour-jitter", "--rotation")) {
+                if (cmd.getParseResult().hasMatchedOption(option)) {
+                    throw new CommandLine.ParameterException(cmd, "--no-augment trains on the cells as they are;"
+                            + " drop " + option + ", which would be ignored");
+                }
+            }
         }
         TrainConfig config;
         try {

@@ -154,6 +154,9 @@ class CommandsTest {
         Run jitter = run(new TrainCommand(), "--images", tmp.toString(), "--colour-jitter", "1");
         assertThat(jitter.code()).isEqualTo(2);
         assertThat(jitter.err()).contains("colour jitter must be in [0, 1), got 1.0");
+        Run plain = run(new TrainCommand(), "--images", tmp.toString(), "--no-augment", "--rotation", "45");
+        assertThat(plain.code()).isEqualTo(2);
+        assertThat(plain.err()).contains("--no-augment trains on the cells as they are; drop --rotation");
     }
 
     @Test
