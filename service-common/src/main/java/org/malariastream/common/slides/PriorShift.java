@@ -10,6 +10,13 @@ package org.malariastream.common.slides;
  * 0.9). The share and the cells' posteriors are found together: share = mean posterior, posterior = Bayes'
  * rule with that share in place of one half.
  *
+ * <p>The mean counts half a pseudo-cell of each class beside the slide's own cells (the Krichevsky-Trofimov or
+ * Jeffreys estimate of a proportion, (x + 1/2) / (n + 1)). Without it, a slide whose cells all look uninfected
+ * is driven to a share of almost 0, which pushes its cells, a missed parasitized one among them, below every
+ * cell of other slides: the pooled ROC AUC fell by up to 0.008 in cross-validation, and half a pseudo-cell
+ * takes back most of that with accuracy unchanged (model card v4, "Slide-aware probabilities"). The share of
+ * a slide of n cells stays within [1 / (2n + 2), (2n + 1) / (2n + 2)].
+ *
  * <p>Outputs are first sharpened ({@code sigmoid(sharpen * logit(p))}): label smoothing pulls them towards
  * one half, and the adjustment needs posteriors that say how sure the model is. One implementation for
  * {@code evaluate --slide-prior} (whole slides) and the metrics service (each slide's cells so far).
@@ -22,6 +29,8 @@ public final class PriorShift {
     public static final double TRAINING_PRIOR = 0.5;
     /** The share is kept off 0 and 1, where the posterior of a contradicting cell would be lost. */
     static final double MIN_SHARE = 1e-4;
+    /** Pseudo-cells of each class added to a slide's cells when its share is estimated (see above). */
+    public static final double PSEUDO_CELLS = 0.5;
     private static final int MAX_ITERATIONS = 1000;
     private static final double TOLERANCE = 1e-7;
 
@@ -62,7 +71,8 @@ public final class PriorShift {
     }
 
     /**
-     * The slide's parasitized share: the fixed point of share = mean posterior.
+     * The slide's parasitized share: the fixed point of share = (sum of posteriors + {@link #PSEUDO_CELLS}) /
+     * (cells + 2 {@link #PSEUDO_CELLS}), the mean posterior with half a pseudo-cell of each class.
      *
      * @param q       sharpened outputs
      * @param weights how many cells have each output (null: one each); the weighted form serves histograms
@@ -85,7 +95,7 @@ public final class PriorShift {
             for (int j = 0; j < q.length; j++) {
                 sum += (weights == null ? 1 : weights[j]) * posterior(q[j], share);
             }
-            double next = Math.min(1 - MIN_SHARE, Math.max(MIN_SHARE, sum / cells));
+            double next = Math.min(1 - MIN_SHARE, Math.max(MIN_SHARE, (sum + PSEUDO_CELLS) / (cells + 2 * PSEUDO_CELLS)));
             boolean converged = Math.abs(next - share) < TOLERANCE;
             share = next;
             if (converged) {

@@ -23,22 +23,29 @@ class PriorShiftTest {
     }
 
     @Test
-    void theShareIsTheFixedPointOfMeanPosterior() {
+    void theShareIsTheFixedPointOfMeanPosteriorWithHalfAPseudoCellOfEachClass() {
         double[] q = {0.9, 0.8, 0.3, 0.2, 0.1, 0.6, 0.05};
         double share = PriorShift.share(q, null);
-        double mean = 0;
+        double sum = 0;
         for (double x : q) {
-            mean += PriorShift.posterior(x, share) / q.length;
+            sum += PriorShift.posterior(x, share);
         }
-        assertThat(share).isCloseTo(mean, within(1e-6)).isBetween(0.05, 0.5);
+        assertThat(share).isCloseTo((sum + 0.5) / (q.length + 1), within(1e-6)).isBetween(0.05, 0.5);
     }
 
     @Test
-    void aSlideOfClearlyUninfectedCellsGoesToTheFloorNotToTheModelsFalsePositiveRate() {
+    void aSlideOfClearlyUninfectedCellsGoesBelowTheModelsFalsePositiveRateButNotToTheFloor() {
         double[] q = new double[100];
         java.util.Arrays.fill(q, 0.1);
         q[0] = 0.7; // one false positive in a hundred, as counting at 0.5 would report
-        assertThat(PriorShift.share(q, null)).isLessThan(0.005);
+        double share = PriorShift.share(q, null);
+        assertThat(share).isBetween(0.5 / 101, 0.008);
+        assertThat(PriorShift.posterior(0.7, share)).isLessThan(0.05); // the false positive is taken back
+        // a slide of certain cells stays at half a pseudo-cell in n + 1, not at the floor, in either direction
+        java.util.Arrays.fill(q, 1e-7);
+        assertThat(PriorShift.share(q, null)).isCloseTo(0.5 / 101, within(1e-6));
+        java.util.Arrays.fill(q, 1 - 1e-7);
+        assertThat(PriorShift.share(q, null)).isCloseTo(100.5 / 101, within(1e-6));
     }
 
     @Test
