@@ -140,6 +140,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 if (slideAware != null) {
                     ObjectNode slideNode = node.putObject("slide_aware");
                     slideNode.put("sharpen", sharpen);
+                    slideNode.put("pseudo_cells_per_class", SlidePrior.PSEUDO_CELLS);
                     slideNode.setAll((ObjectNode) ModelSpec.JSON.valueToTree(slideAware));
                 }
                 if (json.toAbsolutePath().getParent() != null) {

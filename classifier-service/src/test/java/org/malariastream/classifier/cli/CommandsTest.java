@@ -126,6 +126,7 @@ class CommandsTest {
         assertThat(slideAware.out()).contains("slide-aware").contains("sharpen 1.5");
         JsonNode adjusted = ModelSpec.JSON.readTree(json.toFile()).get("slide_aware");
         assertThat(adjusted.get("sharpen").asDouble()).isEqualTo(1.5);
+        assertThat(adjusted.get("pseudo_cells_per_class").asDouble()).isEqualTo(0.5);
         assertThat(adjusted.get("count").asInt()).isEqualTo(12);
         assertThat(adjusted.get("threshold").asDouble()).isEqualTo(0.5);
         Run badSharpen = run(new EvaluateCommand(), "--images", data.toString(), "--slide-prior-sharpen", "0");
@@ -315,6 +316,7 @@ class CommandsTest {
             assertThat(slideReport.get("fold_results").get(f).has("estimated_share_slide_mae_pp")).isTrue();
         }
         assertThat(slideReport.has("estimated_share_slide_mae_pp_mean")).isTrue();
+        assertThat(slideReport.get("pseudo_cells_per_class").asDouble()).isEqualTo(0.5);
         assertThat(slides.out()).contains("slide error of the estimated shares");
         Run oneFold = run(new CvSlidePriorCommand(), dir.toString(), "--out", tmp.resolve("z").toString());
         assertThat(oneFold.code()).isEqualTo(1);

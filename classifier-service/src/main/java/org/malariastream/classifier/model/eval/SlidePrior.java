@@ -17,6 +17,8 @@ public final class SlidePrior {
 
     /** Chosen by leave-one-fold-out cross-validation on two 5-fold runs of different recipes (model card). */
     public static final double DEFAULT_SHARPEN = PriorShift.DEFAULT_SHARPEN;
+    /** Pseudo-cells of each class counted with a slide's cells when its share is estimated ({@link PriorShift}). */
+    public static final double PSEUDO_CELLS = PriorShift.PSEUDO_CELLS;
 
     private SlidePrior() {}
 

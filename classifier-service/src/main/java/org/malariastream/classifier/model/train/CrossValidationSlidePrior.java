@@ -63,6 +63,7 @@ public final class CrossValidationSlidePrior {
         report.put("predictions", file.toString());
         report.set("grid", ModelSpec.JSON.valueToTree(grid));
         report.put("default_sharpen", SlidePrior.DEFAULT_SHARPEN);
+        report.put("pseudo_cells_per_class", SlidePrior.PSEUDO_CELLS); // reports before it was added counted none
         ArrayNode foldNodes = report.putArray("fold_results");
         Map<String, List<Metrics>> byVariant = new LinkedHashMap<>();
         List<Double> shareErrors = new ArrayList<>();
