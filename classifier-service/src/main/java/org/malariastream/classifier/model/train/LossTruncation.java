@@ -44,9 +44,6 @@ final class LossTruncation {
      * (ties broken by position). The selection itself carries no gradient.
      */
     static NDArray keptMean(NDArray perCell, int drop) {
-        if (drop == 0) {
-            return perCell.mean();
-        }
         float[] loss = perCell.toFloatArray();
         int n = loss.length;
         Integer[] byLoss = new Integer[n];
