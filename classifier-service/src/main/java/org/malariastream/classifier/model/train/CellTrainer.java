@@ -11,7 +11,6 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -49,8 +48,9 @@ import org.malariastream.classifier.model.preprocess.RgbImage;
  *       through stage 2, and it is the averaged weights that validation judges and the model keeps.
  * </ol>
  *
- * Adam, soft-label cross-entropy with label smoothing, augmented (optionally {@link Mixup mixed}) batches,
- * optionally {@link LossTruncation truncated} to the cells with the smaller losses in stage 2. Deterministic for a seed
+ * Adam counting one step for all parameters ({@link StepCountedAdam}), soft-label cross-entropy with label
+ * smoothing, augmented (optionally {@link Mixup mixed}) batches, optionally {@link LossTruncation truncated} to the
+ * cells with the smaller losses in stage 2. Deterministic for a seed
  * (and a fixed number of intra-op threads). Each batch's arrays live in a sub-manager closed after
  * the step, so memory stays flat.
  */
@@ -112,9 +112,7 @@ public final class CellTrainer {
         for (var p : network.backbone().getParameters()) {
             rates.factor.put(p.getValue().getId(), config.backboneRateFactor(CellNetwork.stageOf(p.getKey())));
         }
-        Optimizer optimizer = config.weightDecay() > 0
-                ? Optimizer.adamW().optLearningRateTracker(rates).optWeightDecays(config.weightDecay()).build()
-                : Optimizer.adam().optLearningRateTracker(rates).build();
+        StepCountedAdam optimizer = new StepCountedAdam(rates, config.weightDecay());
         float eps = config.labelSmoothing();
         DefaultTrainingConfig tc = new DefaultTrainingConfig(
                 new SoftmaxCrossEntropyLoss("loss", 1, -1, false, true))
@@ -193,6 +191,7 @@ public final class CellTrainer {
                                     lossSum += perCell.sum().getFloat();
                                 }
                             }
+                            optimizer.nextStep();
                             trainer.step();
                         }
                         if (average != null) {
