@@ -36,8 +36,8 @@ final class StepCountedAdam extends Optimizer {
      */
     StepCountedAdam(ParameterTracker rates, float weightDecay) {
         super(new Settings().optWeightDecays(weightDecay));
-        if (!(weightDecay >= 0)) {
-            throw new IllegalArgumentException("weight decay must be 0 or more: " + weightDecay);
+        if (!(weightDecay >= 0 && Float.isFinite(weightDecay))) {
+            throw new IllegalArgumentException("weight decay must be finite and 0 or more: " + weightDecay);
         }
         this.rates = rates;
         this.decoupledDecay = weightDecay > 0;
@@ -57,6 +57,10 @@ final class StepCountedAdam extends Optimizer {
         double coef1 = 1.0 - Math.pow(BETA1, step);
         double coef2 = 1.0 - Math.pow(BETA2, step);
         float corrected = (float) (rate * Math.sqrt(coef2) / coef1);
+        if (!Float.isFinite(rate) || !Float.isFinite(corrected)) {
+            // DJL's Adam refuses these too; without the check a bad rate would silently turn every weight into NaN
+            throw new IllegalArgumentException("learning rate of " + parameterId + " is NaN or infinite: " + rate);
+        }
         NDList inputs = new NDList(weight, grad,
                 withDefaultState(means, parameterId, weight.getDevice(), k -> weight.zerosLike()),
                 withDefaultState(variances, parameterId, weight.getDevice(), k -> weight.zerosLike()));

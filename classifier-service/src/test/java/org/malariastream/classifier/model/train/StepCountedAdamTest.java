@@ -42,8 +42,7 @@ class StepCountedAdamTest {
     void whenEveryParameterTrainsFromTheStartItIsDjlsAdamAndAdamWBitForBit() {
         StepCountedAdam adam = new StepCountedAdam(Tracker.fixed(RATE), 0f);
         float[][] ours = run(adam, adam::nextStep, 4, 1, List.of("a", "b"));
-        float[][] djl = run(Optimizer.adam().optLearningRateTracker(Tracker.fixed(RATE)).build(), () -> { }, 4, 1,
-                List.of("a", "b"));
+        float[][] djl = run(djlAdam(), () -> { }, 4, 1, List.of("a", "b"));
         assertThat(ours).isDeepEqualTo(djl);
         assertThat(ours[0]).as("the weights moved").isNotEqualTo(new float[] {1f, 2f, 3f});
 
@@ -64,11 +63,13 @@ class StepCountedAdamTest {
         assertThat(bFirst).isDeepEqualTo(aFirst);
 
         // DJL's Adam: "b"'s first update is bias-corrected for step 3 or step 2, by the order of the visit
-        float[][] djlAFirst = run(Optimizer.adam().optLearningRateTracker(Tracker.fixed(RATE)).build(), () -> { }, 4, 3,
-                List.of("a", "b"));
-        float[][] djlBFirst = run(Optimizer.adam().optLearningRateTracker(Tracker.fixed(RATE)).build(), () -> { }, 4, 3,
-                List.of("b", "a"));
+        float[][] djlAFirst = run(djlAdam(), () -> { }, 4, 3, List.of("a", "b"));
+        float[][] djlBFirst = run(djlAdam(), () -> { }, 4, 3, List.of("b", "a"));
         assertThat(djlBFirst[1]).as("why this class exists").isNotEqualTo(djlAFirst[1]);
+    }
+
+    private static Optimizer djlAdam() {
+        return Optimizer.adam().optLearningRateTracker(Tracker.fixed(RATE)).build();
     }
 
     @Test
@@ -78,5 +79,18 @@ class StepCountedAdamTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("nextStep()");
         assertThatThrownBy(() -> new StepCountedAdam(Tracker.fixed(RATE), -0.1f))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new StepCountedAdam(Tracker.fixed(RATE), Float.POSITIVE_INFINITY))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aNaNOrInfiniteLearningRateIsRefusedAsDjlsAdamRefusesIt() {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            StepCountedAdam adam = new StepCountedAdam(Tracker.fixed(bad), 0f);
+            assertThatThrownBy(() -> run(adam, adam::nextStep, 1, 1, List.of("a")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN or infinite");
+            Optimizer djl = Optimizer.adam().optLearningRateTracker(Tracker.fixed(bad)).build();
+            assertThatThrownBy(() -> run(djl, () -> { }, 1, 1, List.of("a"))).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }

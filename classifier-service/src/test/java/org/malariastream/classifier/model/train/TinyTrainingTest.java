@@ -111,16 +111,16 @@ class TinyTrainingTest {
         // depended on the order the trainer visited parameters in, which changes from run to run
         List<DecodedCell> train = cells(8);
         TrainConfig config = new TrainConfig(64, 8, 1, 1, 3e-3f, 1e-3f, 0.5f, 0, 0.1f, 5, 0f, Augmentation.NONE, 3);
-        float[] first;
+        float[] first = headAfter(config, train);
+        for (int run = 2; run <= 3; run++) {
+            assertThat(headAfter(config, train)).as("run %d", run).isEqualTo(first);
+        }
+    }
+
+    private static float[] headAfter(TrainConfig config, List<DecodedCell> train) throws Exception {
         try (CellNetwork network = new CellTrainer(config, SharedData.backbone(), false).train(train, List.of(), null)
                 .network()) {
-            first = network.headWeights();
-        }
-        for (int run = 2; run <= 3; run++) {
-            try (CellNetwork network = new CellTrainer(config, SharedData.backbone(), false)
-                    .train(train, List.of(), null).network()) {
-                assertThat(network.headWeights()).as("run %d", run).isEqualTo(first);
-            }
+            return network.headWeights();
         }
     }
 
