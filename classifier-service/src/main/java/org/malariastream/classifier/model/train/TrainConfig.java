@@ -118,6 +118,12 @@ public record TrainConfig(
         return config;
     }
 
+    private static void requirePositiveRate(float rate, String name) {
+        if (!(rate > 0 && Float.isFinite(rate))) {
+            throw new IllegalArgumentException(name + " must be a positive finite number, not " + rate);
+        }
+    }
+
     private static void renameKey(ObjectNode node, String from, String to) {
         if (node.has(from) && !node.has(to)) {
             node.set(to, node.remove(from));
@@ -135,6 +141,10 @@ public record TrainConfig(
         if (headEpochs < 0 || epochs < 0 || headEpochs + epochs == 0) {
             throw new IllegalArgumentException("need at least one epoch");
         }
+        // Checked here, with the option's name, rather than at the first update of a run that decoded the set first.
+        requirePositiveRate(headLr, "head-lr");
+        requirePositiveRate(lr, "lr");
+        requirePositiveRate(backboneLrFactor, "backbone-lr-factor");
         if (!(stageLrDecay > 0 && stageLrDecay <= 1)) throw new IllegalArgumentException("stage rate decay must be in (0, 1]");
         if (trainableFrom < 0 || trainableFrom > CellNetwork.ALL_FROZEN) {
             throw new IllegalArgumentException("trainable-from must be 0.." + CellNetwork.ALL_FROZEN);

@@ -67,4 +67,19 @@ class TrainConfigTest {
         assertThatThrownBy(() -> withStageDecay(0f)).hasMessageContaining("stage rate decay must be in (0, 1]");
         assertThatThrownBy(() -> withStageDecay(1.1f)).hasMessageContaining("stage rate decay");
     }
+
+    private static TrainConfig withRates(float headLr, float lr, float backboneFactor) {
+        return new TrainConfig(128, 32, 1, 8, headLr, lr, backboneFactor, 1f, 0, 0.1f, 8, 0f, Augmentation.DEFAULT, 0f,
+                0f, 0f, 0f, false, 1.0, 7, 7);
+    }
+
+    @Test
+    void aRateThatIsNotPositiveAndFiniteIsRefusedWithItsOptionName() {
+        assertThat(withRates(2e-3f, 1e-3f, 0.3f).lr()).isEqualTo(1e-3f);
+        assertThatThrownBy(() -> withRates(0f, 1e-3f, 0.3f)).hasMessageStartingWith("head-lr must be a positive");
+        assertThatThrownBy(() -> withRates(2e-3f, -1e-3f, 0.3f)).hasMessageStartingWith("lr must be a positive");
+        assertThatThrownBy(() -> withRates(2e-3f, Float.NaN, 0.3f)).hasMessageStartingWith("lr must be");
+        assertThatThrownBy(() -> withRates(2e-3f, Float.POSITIVE_INFINITY, 0.3f)).hasMessageStartingWith("lr must be");
+        assertThatThrownBy(() -> withRates(2e-3f, 1e-3f, 0f)).hasMessageStartingWith("backbone-lr-factor must be");
+    }
 }
