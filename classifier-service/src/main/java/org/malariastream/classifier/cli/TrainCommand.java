@@ -143,6 +143,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + " 0.1 (default: ${DEFAULT-VALUE} = plain Adam, no decay).")
     float weightDecay;
 
+    @Option(names = "--adam-own-steps",
+            description = "Adam's bias correction counts each parameter's own steps (PyTorch's way), so the backbone"
+                    + " starts fine-tuning with Adam's usual first steps (default: off, one count for all parameters,"
+                    + " Keras's way, under which the backbone's first fine-tuning steps are up to ~3.7x larger).")
+    boolean adamOwnSteps;
+
     @Option(names = "--colour-normalise",
             description = "Scale each image's colours so that its median cell colour is a fixed reference before it"
                     + " enters the network (per-image stain normalisation), in training and in the model it writes"
@@ -240,7 +246,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
                     stageLrDecay, trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT.withColour(colourJitter).withRotation(rotation), mixup, dropHardest,
-                    dropout, weightDecay, colourNormalise, trainShare, seed,
+                    dropout, weightDecay, adamOwnSteps, colourNormalise, trainShare, seed,
                     splitSeed != null ? splitSeed : seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());

@@ -112,7 +112,7 @@ public final class CellTrainer {
         for (var p : network.backbone().getParameters()) {
             rates.factor.put(p.getValue().getId(), config.backboneRateFactor(CellNetwork.stageOf(p.getKey())));
         }
-        StepCountedAdam optimizer = new StepCountedAdam(rates, config.weightDecay());
+        StepCountedAdam optimizer = new StepCountedAdam(rates, config.weightDecay(), config.adamOwnSteps());
         float eps = config.labelSmoothing();
         DefaultTrainingConfig tc = new DefaultTrainingConfig(
                 new SoftmaxCrossEntropyLoss("loss", 1, -1, false, true))

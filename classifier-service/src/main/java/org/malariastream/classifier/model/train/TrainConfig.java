@@ -38,6 +38,9 @@ import org.malariastream.classifier.model.preprocess.ColourNormalisation;
  *     torchvision's MobileNetV2 classifier
  * @param weightDecay 0: Adam; else AdamW with this decoupled decay (each step shrinks every weight by its learning
  *     rate times this)
+ * @param adamOwnSteps Adam's bias correction counts each parameter's own steps (PyTorch's way), so a parameter that
+ *     joins in stage 2 starts with Adam's usual first steps; false: one count for all parameters (Keras's way), under
+ *     which its first stage-2 updates are larger, see {@link StepCountedAdam}
  * @param colourNormalise scale each image's colours to {@link ColourNormalisation#REFERENCE} before it enters the
  *     network, in training and (through {@code model.json}) in serving
  * @param seed seed of initialisation, shuffling and augmentation
@@ -64,6 +67,7 @@ public record TrainConfig(
         @JsonProperty("drop_hardest") float dropHardest,
         @JsonProperty("dropout") float dropout,
         @JsonProperty("weight_decay") float weightDecay,
+        @JsonProperty("adam_own_steps") boolean adamOwnSteps,
         @JsonProperty("colour_normalise") boolean colourNormalise,
         @JsonProperty("train_share") double trainShare,
         @JsonProperty("seed") long seed,
@@ -74,7 +78,7 @@ public record TrainConfig(
             float backboneLrFactor, int trainableFrom, float labelSmoothing, int patience, float emaDecay,
             Augmentation augmentation, long seed) {
         this(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor, 1f, trainableFrom, labelSmoothing,
-                patience, emaDecay, augmentation, 0f, 0f, 0f, 0f, false, 1.0, seed, seed);
+                patience, emaDecay, augmentation, 0f, 0f, 0f, 0f, false, false, 1.0, seed, seed);
     }
 
     /** The colour reference of this run's preprocessing: null when colours stay as decoded. */
@@ -96,8 +100,8 @@ public record TrainConfig(
 
     /**
      * A recorded config ({@code config} of a report) completed with the values that runs recorded before a
-     * field existed had: without mixup, loss truncation, weight average, dropout, weight decay, stage rate decay, colour
-     * normalisation or rotations beyond quarter turns, on all training
+     * field existed had: without mixup, loss truncation, weight average, dropout, weight decay, stage rate decay, Adam
+     * counting each parameter's own steps, colour normalisation or rotations beyond quarter turns, on all training
      * patients, with the split following {@code seed}. Fields the record has are kept as recorded; the augmentation's
      * keys, which runs wrote in camelCase before they were snake_case like the rest, read as now.
      */
@@ -112,6 +116,7 @@ public record TrainConfig(
             config.putIfAbsent(field, DoubleNode.valueOf(0.0));
         }
         config.putIfAbsent("colour_normalise", BooleanNode.FALSE);
+        config.putIfAbsent("adam_own_steps", BooleanNode.FALSE);
         config.putIfAbsent("stage_lr_decay", DoubleNode.valueOf(1.0));
         config.putIfAbsent("train_share", DoubleNode.valueOf(1.0));
         config.putIfAbsent("split_seed", config.path("seed"));

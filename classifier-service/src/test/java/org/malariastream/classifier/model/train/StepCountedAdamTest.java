@@ -40,13 +40,13 @@ class StepCountedAdamTest {
 
     @Test
     void whenEveryParameterTrainsFromTheStartItIsDjlsAdamAndAdamWBitForBit() {
-        StepCountedAdam adam = new StepCountedAdam(Tracker.fixed(RATE), 0f);
+        StepCountedAdam adam = new StepCountedAdam(Tracker.fixed(RATE), 0f, false);
         float[][] ours = run(adam, adam::nextStep, 4, 1, List.of("a", "b"));
         float[][] djl = run(djlAdam(), () -> { }, 4, 1, List.of("a", "b"));
         assertThat(ours).isDeepEqualTo(djl);
         assertThat(ours[0]).as("the weights moved").isNotEqualTo(new float[] {1f, 2f, 3f});
 
-        StepCountedAdam adamW = new StepCountedAdam(Tracker.fixed(RATE), 0.5f);
+        StepCountedAdam adamW = new StepCountedAdam(Tracker.fixed(RATE), 0.5f, false);
         float[][] oursW = run(adamW, adamW::nextStep, 4, 1, List.of("a", "b"));
         float[][] djlW = run(Optimizer.adamW().optLearningRateTracker(Tracker.fixed(RATE)).optWeightDecays(0.5f).build(),
                 () -> { }, 4, 1, List.of("a", "b"));
@@ -56,8 +56,8 @@ class StepCountedAdamTest {
 
     @Test
     void aParameterThatStartsLateGetsTheSameUpdatesWhicheverOrderTheParametersAreVisitedIn() {
-        StepCountedAdam first = new StepCountedAdam(Tracker.fixed(RATE), 0f);
-        StepCountedAdam second = new StepCountedAdam(Tracker.fixed(RATE), 0f);
+        StepCountedAdam first = new StepCountedAdam(Tracker.fixed(RATE), 0f, false);
+        StepCountedAdam second = new StepCountedAdam(Tracker.fixed(RATE), 0f, false);
         float[][] aFirst = run(first, first::nextStep, 4, 3, List.of("a", "b"));
         float[][] bFirst = run(second, second::nextStep, 4, 3, List.of("b", "a"));
         assertThat(bFirst).isDeepEqualTo(aFirst);
@@ -68,25 +68,42 @@ class StepCountedAdamTest {
         assertThat(djlBFirst[1]).as("why this class exists").isNotEqualTo(djlAFirst[1]);
     }
 
+    @Test
+    void withOwnStepsALateParameterStartsAsAFreshAdamWouldAndTheOthersAreUnchanged() {
+        // "b" joins at step 5: its gradients are then GRADS[2], GRADS[3], as in a run where it trains from step 1
+        StepCountedAdam own = new StepCountedAdam(Tracker.fixed(RATE), 0f, true);
+        float[][] joined = run(own, own::nextStep, 6, 5, List.of("a", "b"));
+        float[][] fresh = run(djlAdam(), () -> { }, 2, 1, List.of("a", "b"));
+        assertThat(joined[1]).isEqualTo(fresh[1]);
+
+        StepCountedAdam shared = new StepCountedAdam(Tracker.fixed(RATE), 0f, false);
+        float[][] sharedCount = run(shared, shared::nextStep, 6, 5, List.of("a", "b"));
+        assertThat(joined[0]).as("a parameter there from the start").isEqualTo(sharedCount[0]);
+        assertThat(sharedCount[1]).as("the shared count corrects b's first steps otherwise").isNotEqualTo(joined[1]);
+
+        StepCountedAdam reversed = new StepCountedAdam(Tracker.fixed(RATE), 0f, true);
+        assertThat(run(reversed, reversed::nextStep, 6, 5, List.of("b", "a"))).isDeepEqualTo(joined);
+    }
+
     private static Optimizer djlAdam() {
         return Optimizer.adam().optLearningRateTracker(Tracker.fixed(RATE)).build();
     }
 
     @Test
     void anUpdateBeforeTheFirstStepOrANegativeDecayIsRefused() {
-        StepCountedAdam adam = new StepCountedAdam(Tracker.fixed(RATE), 0f);
+        StepCountedAdam adam = new StepCountedAdam(Tracker.fixed(RATE), 0f, false);
         assertThatThrownBy(() -> run(adam, () -> { }, 1, 1, List.of("a")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("nextStep()");
-        assertThatThrownBy(() -> new StepCountedAdam(Tracker.fixed(RATE), -0.1f))
+        assertThatThrownBy(() -> new StepCountedAdam(Tracker.fixed(RATE), -0.1f, false))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new StepCountedAdam(Tracker.fixed(RATE), Float.POSITIVE_INFINITY))
+        assertThatThrownBy(() -> new StepCountedAdam(Tracker.fixed(RATE), Float.POSITIVE_INFINITY, false))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aNaNOrInfiniteLearningRateIsRefusedAsDjlsAdamRefusesIt() {
         for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
-            StepCountedAdam adam = new StepCountedAdam(Tracker.fixed(bad), 0f);
+            StepCountedAdam adam = new StepCountedAdam(Tracker.fixed(bad), 0f, false);
             assertThatThrownBy(() -> run(adam, adam::nextStep, 1, 1, List.of("a")))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN or infinite");
             Optimizer djl = Optimizer.adam().optLearningRateTracker(Tracker.fixed(bad)).build();

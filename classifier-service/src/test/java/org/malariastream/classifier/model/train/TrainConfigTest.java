@@ -16,7 +16,7 @@ class TrainConfigTest {
 
     private static TrainConfig recipe(float stageDecay, Augmentation augmentation) {
         return new TrainConfig(128, 32, 1, 8, 2e-3f, 1e-3f, 0.3f, stageDecay, 0, 0.1f, 8, 0f, augmentation, 0f, 0f,
-                0f, 0f, false, 1.0, 7, 7);
+                0f, 0f, false, false, 1.0, 7, 7);
     }
 
     @Test
@@ -70,7 +70,7 @@ class TrainConfigTest {
 
     private static TrainConfig withRates(float headLr, float lr, float backboneFactor) {
         return new TrainConfig(128, 32, 1, 8, headLr, lr, backboneFactor, 1f, 0, 0.1f, 8, 0f, Augmentation.DEFAULT, 0f,
-                0f, 0f, 0f, false, 1.0, 7, 7);
+                0f, 0f, 0f, false, false, 1.0, 7, 7);
     }
 
     @Test
