@@ -20,9 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>With {@code ownSteps} the correction instead counts the steps since the parameter's first update, as PyTorch's
  * Adam keeps a step per parameter. It matters only for a parameter that joins late: under the shared count, Adam's
- * moment estimates for it start at zero while their correction is already near 1, so whatever the gradients its
- * updates are a fresh Adam's times a factor of up to ~3.7 after a 374-step head stage (1.8 at its first, 1.6 at its
- * 187th, 1.1 at its 1000th).
+ * moment estimates for it start at zero while their correction is already that of a later step, so whatever the
+ * gradients its updates are a fresh Adam's times a factor: after a 374-step head stage, 1.8 at its first step, up to
+ * ~3.7 around its 10th, 1.6 at its 187th, 1.1 at its 1000th.
  */
 final class StepCountedAdam extends Optimizer {
 

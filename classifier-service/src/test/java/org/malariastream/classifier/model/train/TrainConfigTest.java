@@ -15,8 +15,13 @@ class TrainConfigTest {
     }
 
     private static TrainConfig recipe(float stageDecay, Augmentation augmentation) {
-        return new TrainConfig(128, 32, 1, 8, 2e-3f, 1e-3f, 0.3f, stageDecay, 0, 0.1f, 8, 0f, augmentation, 0f, 0f,
-                0f, 0f, false, false, 1.0, 7, 7);
+        return config(2e-3f, 1e-3f, 0.3f, stageDecay, augmentation);
+    }
+
+    private static TrainConfig config(float headLr, float lr, float backboneFactor, float stageDecay,
+            Augmentation augmentation) {
+        return new TrainConfig(128, 32, 1, 8, headLr, lr, backboneFactor, stageDecay, 0, 0.1f, 8, 0f, augmentation, 0f,
+                0f, 0f, 0f, false, false, 1.0, 7, 7);
     }
 
     @Test
@@ -69,8 +74,7 @@ class TrainConfigTest {
     }
 
     private static TrainConfig withRates(float headLr, float lr, float backboneFactor) {
-        return new TrainConfig(128, 32, 1, 8, headLr, lr, backboneFactor, 1f, 0, 0.1f, 8, 0f, Augmentation.DEFAULT, 0f,
-                0f, 0f, 0f, false, false, 1.0, 7, 7);
+        return config(headLr, lr, backboneFactor, 1f, Augmentation.DEFAULT);
     }
 
     @Test
