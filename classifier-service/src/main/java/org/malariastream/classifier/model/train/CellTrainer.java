@@ -48,9 +48,10 @@ import org.malariastream.classifier.model.preprocess.RgbImage;
  *       through stage 2, and it is the averaged weights that validation judges and the model keeps.
  * </ol>
  *
- * Adam counting one step for all parameters ({@link StepCountedAdam}), soft-label cross-entropy with label
- * smoothing, augmented (optionally {@link Mixup mixed}) batches, optionally {@link LossTruncation truncated} to the
- * cells with the smaller losses in stage 2. Deterministic for a seed
+ * Adam counting one step for all parameters, or each parameter's own with {@code adamOwnSteps}
+ * ({@link StepCountedAdam}), soft-label cross-entropy with label smoothing, augmented (optionally
+ * {@link Mixup mixed}) batches, optionally {@link LossTruncation truncated} to the cells with the smaller losses in
+ * stage 2. Deterministic for a seed
  * (and a fixed number of intra-op threads). Each batch's arrays live in a sub-manager closed after
  * the step, so memory stays flat.
  */
