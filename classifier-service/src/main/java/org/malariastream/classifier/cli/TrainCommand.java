@@ -149,6 +149,17 @@ public final class TrainCommand implements Callable<Integer> {
                     + " Keras's way, under which the backbone's first fine-tuning steps are up to ~3.7x larger).")
     boolean adamOwnSteps;
 
+    @Option(names = "--sam", paramLabel = "RHO", defaultValue = "0",
+            description = "Sharpness-aware minimisation: take each step's gradient at the weights moved RHO uphill along"
+                    + " the gradient (e.g. 0.05), which prefers flat minima; twice the training time"
+                    + " (default: ${DEFAULT-VALUE} = off).")
+    float samRho;
+
+    @Option(names = "--sam-adaptive",
+            description = "With --sam: measure RHO relative to each weight's size (ASAM), e.g. --sam 0.5 --sam-adaptive"
+                    + " (default: off, one distance for all weights).")
+    boolean samAdaptive;
+
     @Option(names = "--colour-normalise",
             description = "Scale each image's colours so that its median cell colour is a fixed reference before it"
                     + " enters the network (per-image stain normalisation), in training and in the model it writes"
@@ -246,7 +257,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
                     stageLrDecay, trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT.withColour(colourJitter).withRotation(rotation), mixup, dropHardest,
-                    dropout, weightDecay, adamOwnSteps, colourNormalise, trainShare, seed,
+                    dropout, weightDecay, adamOwnSteps, samRho, samAdaptive, colourNormalise, trainShare, seed,
                     splitSeed != null ? splitSeed : seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());

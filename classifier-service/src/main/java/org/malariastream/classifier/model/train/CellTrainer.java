@@ -139,6 +139,8 @@ public final class CellTrainer {
         Mixup mixup = config.mixupAlpha() > 0 ? new Mixup(config.mixupAlpha()) : null;
         LossTruncation truncation = config.dropHardest() > 0
                 ? new LossTruncation(config.dropHardest(), Math.max(1, config.epochs()) / 2.0) : null;
+        SharpnessAware sam = config.samRho() > 0 ? new SharpnessAware(config.samRho(), config.samAdaptive()) : null;
+        List<Parameter> trainable = network.model().getBlock().getParameters().values();
         boolean averaging = config.emaDecay() > 0;
         WeightAverage average = null;
         Map<String, float[]> unaveraged = null;
@@ -177,20 +179,13 @@ public final class CellTrainer {
                         try (NDManager m = trainer.getManager().newSubManager()) {
                             NDArray x = xBuffer.wrap(m, buffer, new Shape(n, 3, size, size));
                             NDArray y = yBuffer.wrap(m, labels, new Shape(n, 2));
-                            try (GradientCollector gc = trainer.newGradientCollector()) {
-                                NDList out = trainer.forward(new NDList(x));
-                                int drop = truncation == null || headStage ? 0
-                                        : truncation.dropped(n, fineEpoch - 1 + (double) step / stepsPerEpoch);
-                                if (drop == 0) {
-                                    NDArray loss = trainer.getLoss().evaluate(new NDList(y), out);
-                                    gc.backward(loss);
-                                    lossSum += loss.getFloat() * n;
-                                } else {
-                                    // the loss of every cell is reported; the gradient comes from the kept ones
-                                    NDArray perCell = LossTruncation.perCellLoss(out.singletonOrThrow(), y);
-                                    gc.backward(LossTruncation.keptMean(perCell, drop));
-                                    lossSum += perCell.sum().getFloat();
-                                }
+                            int drop = truncation == null || headStage ? 0
+                                    : truncation.dropped(n, fineEpoch - 1 + (double) step / stepsPerEpoch);
+                            lossSum += backward(trainer, x, y, drop);
+                            if (sam != null) {
+                                sam.ascend(trainable);
+                                backward(trainer, x, y, drop);
+                                sam.descend();
                             }
                             optimizer.nextStep();
                             trainer.step();
@@ -254,6 +249,27 @@ public final class CellTrainer {
         }
         network.setTrainableFrom(CellNetwork.ALL_FROZEN);
         return new Result(network, history, bestEpoch, (System.nanoTime() - started) / 1e9, unaveraged);
+    }
+
+    /**
+     * One forward and backward pass of a batch, adding to the trainable parameters' gradients.
+     *
+     * @param drop the batch's highest-loss cells left out of the gradient ({@link LossTruncation}), 0: none
+     * @return the batch's summed loss, over every cell
+     */
+    private static double backward(Trainer trainer, NDArray x, NDArray y, int drop) {
+        try (GradientCollector gc = trainer.newGradientCollector()) {
+            NDList out = trainer.forward(new NDList(x));
+            if (drop == 0) {
+                NDArray loss = trainer.getLoss().evaluate(new NDList(y), out);
+                gc.backward(loss);
+                return loss.getFloat() * x.getShape().get(0);
+            }
+            // the loss of every cell is reported; the gradient comes from the kept ones
+            NDArray perCell = LossTruncation.perCellLoss(out.singletonOrThrow(), y);
+            gc.backward(LossTruncation.keptMean(perCell, drop));
+            return perCell.sum().getFloat();
+        }
     }
 
     /** Validation log loss, accuracy at 0.5 and ROC AUC of the network's current weights; NaN without validation. */

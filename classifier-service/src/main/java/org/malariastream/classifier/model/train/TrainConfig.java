@@ -41,6 +41,9 @@ import org.malariastream.classifier.model.preprocess.ColourNormalisation;
  * @param adamOwnSteps Adam's bias correction counts each parameter's own steps (PyTorch's way), so a parameter that
  *     joins in stage 2 starts with Adam's usual first steps; false: one count for all parameters (Keras's way), under
  *     which its first stage-2 updates are larger, see {@link StepCountedAdam}
+ * @param samRho 0: off; else each step's gradient is taken at the weights moved this far uphill
+ *     ({@link SharpnessAware}, sharpness-aware minimisation), at twice the cost per step
+ * @param samAdaptive with {@code samRho}: the move is relative to each weight's size (ASAM)
  * @param colourNormalise scale each image's colours to {@link ColourNormalisation#REFERENCE} before it enters the
  *     network, in training and (through {@code model.json}) in serving
  * @param seed seed of initialisation, shuffling and augmentation
@@ -68,6 +71,8 @@ public record TrainConfig(
         @JsonProperty("dropout") float dropout,
         @JsonProperty("weight_decay") float weightDecay,
         @JsonProperty("adam_own_steps") boolean adamOwnSteps,
+        @JsonProperty("sam_rho") float samRho,
+        @JsonProperty("sam_adaptive") boolean samAdaptive,
         @JsonProperty("colour_normalise") boolean colourNormalise,
         @JsonProperty("train_share") double trainShare,
         @JsonProperty("seed") long seed,
@@ -78,7 +83,7 @@ public record TrainConfig(
             float backboneLrFactor, int trainableFrom, float labelSmoothing, int patience, float emaDecay,
             Augmentation augmentation, long seed) {
         this(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor, 1f, trainableFrom, labelSmoothing,
-                patience, emaDecay, augmentation, 0f, 0f, 0f, 0f, false, false, 1.0, seed, seed);
+                patience, emaDecay, augmentation, 0f, 0f, 0f, 0f, false, 0f, false, false, 1.0, seed, seed);
     }
 
     /** The colour reference of this run's preprocessing: null when colours stay as decoded. */
@@ -101,7 +106,7 @@ public record TrainConfig(
     /**
      * A recorded config ({@code config} of a report) completed with the values that runs recorded before a
      * field existed had: without mixup, loss truncation, weight average, dropout, weight decay, stage rate decay, Adam
-     * counting each parameter's own steps, colour normalisation or rotations beyond quarter turns, on all training
+     * counting each parameter's own steps, sharpness-aware steps, colour normalisation or rotations beyond quarter turns, on all training
      * patients, with the split following {@code seed}. Fields the record has are kept as recorded; the augmentation's
      * keys, which runs wrote in camelCase before they were snake_case like the rest, read as now.
      */
@@ -112,11 +117,12 @@ public record TrainConfig(
             renameKey(augmentation, "maxShift", "max_shift");
             augmentation.putIfAbsent("max_rotation", DoubleNode.valueOf(0.0));
         }
-        for (String field : new String[] {"ema_decay", "mixup_alpha", "drop_hardest", "dropout", "weight_decay"}) {
+        for (String field : new String[] {"ema_decay", "mixup_alpha", "drop_hardest", "dropout", "weight_decay", "sam_rho"}) {
             config.putIfAbsent(field, DoubleNode.valueOf(0.0));
         }
         config.putIfAbsent("colour_normalise", BooleanNode.FALSE);
         config.putIfAbsent("adam_own_steps", BooleanNode.FALSE);
+        config.putIfAbsent("sam_adaptive", BooleanNode.FALSE);
         config.putIfAbsent("stage_lr_decay", DoubleNode.valueOf(1.0));
         config.putIfAbsent("train_share", DoubleNode.valueOf(1.0));
         config.putIfAbsent("split_seed", config.path("seed"));
@@ -160,6 +166,8 @@ public record TrainConfig(
         if (!(dropHardest >= 0 && dropHardest < 0.5)) throw new IllegalArgumentException("drop-hardest must be in [0, 0.5)");
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1)");
         if (!(weightDecay >= 0 && Float.isFinite(weightDecay))) throw new IllegalArgumentException("weight decay must be >= 0");
+        if (!(samRho >= 0 && Float.isFinite(samRho))) throw new IllegalArgumentException("sam must be a finite number >= 0");
+        if (samAdaptive && samRho == 0) throw new IllegalArgumentException("sam-adaptive needs --sam RHO above 0");
         if (!(trainShare > 0 && trainShare <= 1)) throw new IllegalArgumentException("train share must be in (0, 1]");
     }
 }

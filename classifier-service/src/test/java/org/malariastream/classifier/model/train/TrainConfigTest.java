@@ -21,7 +21,7 @@ class TrainConfigTest {
     private static TrainConfig config(float headLr, float lr, float backboneFactor, float stageDecay,
             Augmentation augmentation) {
         return new TrainConfig(128, 32, 1, 8, headLr, lr, backboneFactor, stageDecay, 0, 0.1f, 8, 0f, augmentation, 0f,
-                0f, 0f, 0f, false, false, 1.0, 7, 7);
+                0f, 0f, 0f, false, 0f, false, false, 1.0, 7, 7);
     }
 
     @Test
