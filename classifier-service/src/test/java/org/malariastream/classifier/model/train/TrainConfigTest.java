@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.malariastream.classifier.model.ModelSpec;
 
@@ -15,13 +16,13 @@ class TrainConfigTest {
     }
 
     private static TrainConfig recipe(float stageDecay, Augmentation augmentation) {
-        return config(2e-3f, 1e-3f, 0.3f, stageDecay, augmentation);
+        return config(2e-3f, 1e-3f, 0.3f, stageDecay, augmentation, 0f, false);
     }
 
     private static TrainConfig config(float headLr, float lr, float backboneFactor, float stageDecay,
-            Augmentation augmentation) {
+            Augmentation augmentation, float samRho, boolean samAdaptive) {
         return new TrainConfig(128, 32, 1, 8, headLr, lr, backboneFactor, stageDecay, 0, 0.1f, 8, 0f, augmentation, 0f,
-                0f, 0f, 0f, false, 0f, false, false, 1.0, 7, 7);
+                0f, 0f, 0f, false, samRho, samAdaptive, false, 1.0, 7, 7);
     }
 
     @Test
@@ -41,8 +42,8 @@ class TrainConfigTest {
     }
 
     @Test
-    void theAugmentationIsRecordedInSnakeCaseAndEarlierCamelCaseRecordsReadTheSame() {
-        ObjectNode now = ModelSpec.JSON.valueToTree(withStageDecay(1f));
+    void theAugmentationIsRecordedInSnakeCaseAndEarlierCamelCaseRecordsReadTheSame() throws Exception {
+        ObjectNode now = asRead(withStageDecay(1f));
         ObjectNode augmentation = (ObjectNode) now.get("augmentation");
         assertThat(augmentation.get("max_zoom").asDouble()).isEqualTo(Augmentation.DEFAULT.maxZoom());
         assertThat(augmentation.get("max_shift").asDouble()).isEqualTo(Augmentation.DEFAULT.maxShift());
@@ -54,10 +55,11 @@ class TrainConfigTest {
         earlierAugmentation.set("maxZoom", earlierAugmentation.remove("max_zoom"));
         earlierAugmentation.set("maxShift", earlierAugmentation.remove("max_shift"));
         earlierAugmentation.remove("max_rotation");
+        earlier.remove(List.of("sam_rho", "sam_adaptive")); // nor the SAM fields, which came later
         assertThat(earlier).isNotEqualTo(now);
         assertThat(TrainConfig.withEarlierDefaults(earlier)).isEqualTo(TrainConfig.withEarlierDefaults(now));
 
-        ObjectNode rotated = ModelSpec.JSON.valueToTree(recipe(1f, Augmentation.DEFAULT.withRotation(45)));
+        ObjectNode rotated = asRead(recipe(1f, Augmentation.DEFAULT.withRotation(45)));
         assertThat(rotated.path("augmentation").path("max_rotation").asDouble()).isEqualTo(45.0);
         assertThat(TrainConfig.withEarlierDefaults(rotated)).as("rotations are another recipe")
                 .isNotEqualTo(TrainConfig.withEarlierDefaults(earlier));
@@ -67,6 +69,11 @@ class TrainConfigTest {
                 .isNotEqualTo(TrainConfig.withEarlierDefaults(now));
     }
 
+    /** The config as {@code cv-merge} reads it from a report: every number parsed from text, as a double. */
+    private static ObjectNode asRead(TrainConfig config) throws Exception {
+        return (ObjectNode) ModelSpec.JSON.readTree(ModelSpec.JSON.writeValueAsString(config));
+    }
+
     @Test
     void aDecayOutsideZeroToOneIsRefused() {
         assertThatThrownBy(() -> withStageDecay(0f)).hasMessageContaining("stage rate decay must be in (0, 1]");
@@ -74,7 +81,7 @@ class TrainConfigTest {
     }
 
     private static TrainConfig withRates(float headLr, float lr, float backboneFactor) {
-        return config(headLr, lr, backboneFactor, 1f, Augmentation.DEFAULT);
+        return config(headLr, lr, backboneFactor, 1f, Augmentation.DEFAULT, 0f, false);
     }
 
     @Test
@@ -85,5 +92,14 @@ class TrainConfigTest {
         assertThatThrownBy(() -> withRates(2e-3f, Float.NaN, 0.3f)).hasMessageStartingWith("lr must be");
         assertThatThrownBy(() -> withRates(2e-3f, Float.POSITIVE_INFINITY, 0.3f)).hasMessageStartingWith("lr must be");
         assertThatThrownBy(() -> withRates(2e-3f, 1e-3f, 0f)).hasMessageStartingWith("backbone-lr-factor must be");
+    }
+
+    @Test
+    void aNegativeSamRhoAndAnAdaptiveSamWithoutRhoAreRefused() {
+        assertThat(config(2e-3f, 1e-3f, 0.3f, 1f, Augmentation.DEFAULT, 0.5f, true).samAdaptive()).isTrue();
+        assertThatThrownBy(() -> config(2e-3f, 1e-3f, 0.3f, 1f, Augmentation.DEFAULT, -0.01f, false))
+                .hasMessageStartingWith("sam must be");
+        assertThatThrownBy(() -> config(2e-3f, 1e-3f, 0.3f, 1f, Augmentation.DEFAULT, 0f, true))
+                .hasMessageStartingWith("sam-adaptive needs --sam");
     }
 }
