@@ -51,7 +51,8 @@ import org.malariastream.classifier.model.preprocess.RgbImage;
  * Adam counting one step for all parameters, or each parameter's own with {@code adamOwnSteps}
  * ({@link StepCountedAdam}), soft-label cross-entropy with label smoothing, augmented (optionally
  * {@link Mixup mixed}) batches, optionally {@link LossTruncation truncated} to the cells with the smaller losses in
- * stage 2. Deterministic for a seed
+ * stage 2, optionally {@link SharpnessAware sharpness-aware} (each gradient taken a second time, at moved weights).
+ * Deterministic for a seed
  * (and a fixed number of intra-op threads). Each batch's arrays live in a sub-manager closed after
  * the step, so memory stays flat.
  */

@@ -106,9 +106,10 @@ public record TrainConfig(
     /**
      * A recorded config ({@code config} of a report) completed with the values that runs recorded before a
      * field existed had: without mixup, loss truncation, weight average, dropout, weight decay, stage rate decay, Adam
-     * counting each parameter's own steps, sharpness-aware steps, colour normalisation or rotations beyond quarter turns, on all training
-     * patients, with the split following {@code seed}. Fields the record has are kept as recorded; the augmentation's
-     * keys, which runs wrote in camelCase before they were snake_case like the rest, read as now.
+     * counting each parameter's own steps, sharpness-aware steps, colour normalisation or rotations beyond quarter
+     * turns, on all training patients, with the split following {@code seed}. Fields the record has are kept as
+     * recorded; the augmentation's keys, which runs wrote in camelCase before they were snake_case like the rest, read
+     * as now.
      */
     public static ObjectNode withEarlierDefaults(ObjectNode recorded) {
         ObjectNode config = recorded.deepCopy();
@@ -117,7 +118,8 @@ public record TrainConfig(
             renameKey(augmentation, "maxShift", "max_shift");
             augmentation.putIfAbsent("max_rotation", DoubleNode.valueOf(0.0));
         }
-        for (String field : new String[] {"ema_decay", "mixup_alpha", "drop_hardest", "dropout", "weight_decay", "sam_rho"}) {
+        for (String field : new String[] {
+                "ema_decay", "mixup_alpha", "drop_hardest", "dropout", "weight_decay", "sam_rho"}) {
             config.putIfAbsent(field, DoubleNode.valueOf(0.0));
         }
         config.putIfAbsent("colour_normalise", BooleanNode.FALSE);
