@@ -47,7 +47,6 @@ final class SharpnessAware {
         if (!moved.isEmpty()) {
             throw new IllegalStateException("descend() was not called after the last ascend()");
         }
-        List<NDArray> weights = new ArrayList<>();
         List<NDArray> directions = new ArrayList<>(); // g, or T^2 g when adaptive
         double squares = 0; // of g, or of T g when adaptive
         for (Parameter p : parameters) {
@@ -70,14 +69,13 @@ final class SharpnessAware {
                 }
                 gradient.subi(gradient); // the second backward pass adds to the gradient; start it from zero
             }
-            weights.add(weight);
+            moved.add(weight);
         }
         double norm = Math.sqrt(squares);
         float scale = (float) (rho / (norm + 1e-12));
-        for (int i = 0; i < weights.size(); i++) {
+        for (int i = 0; i < moved.size(); i++) {
             NDArray offset = directions.get(i).muli(scale);
-            weights.get(i).addi(offset);
-            moved.add(weights.get(i));
+            moved.get(i).addi(offset);
             offsets.add(offset);
         }
         return norm;
