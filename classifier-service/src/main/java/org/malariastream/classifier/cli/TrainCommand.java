@@ -166,6 +166,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (default: off, colours as decoded).")
     boolean colourNormalise;
 
+    @Option(names = "--keep-aspect",
+            description = "Letterbox each crop into the square input (its longer side spans it, black bands beside"
+                    + " the shorter) rather than stretch it, in training and in the model it writes (default: off,"
+                    + " stretched).")
+    boolean keepAspect;
+
     @Option(names = "--seed", defaultValue = "7",
             description = "Seed of initialisation, shuffling, augmentation and, unless --split-seed is given, of the"
                     + " patient split and the --limit sample (default: ${DEFAULT-VALUE}).")
@@ -257,7 +263,8 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
                     stageLrDecay, trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT.withColour(colourJitter).withRotation(rotation), mixup, dropHardest,
-                    dropout, weightDecay, adamOwnSteps, samRho, samAdaptive, colourNormalise, trainShare, seed,
+                    dropout, weightDecay, adamOwnSteps, samRho, samAdaptive, colourNormalise, keepAspect, trainShare,
+                    seed,
                     splitSeed != null ? splitSeed : seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());

@@ -32,7 +32,7 @@ public final class CellModel implements AutoCloseable {
         this.spec = spec;
         this.network = network;
         this.ownsNetwork = ownsNetwork;
-        this.preprocessor = new ImagePreprocessor(spec.inputSize(), spec.mean(), spec.std(), spec.colourReference());
+        this.preprocessor = spec.preprocessor();
     }
 
     /** Loads the model folder {@code dir} (or the folder of a {@code model.json} given directly) on DJL's default device. */
@@ -89,7 +89,7 @@ public final class CellModel implements AutoCloseable {
      */
     public CellModel atInputSize(int size) {
         ModelSpec s = new ModelSpec(spec.name(), spec.version(), spec.backbone(), spec.head(), spec.features(), size,
-                spec.mean(), spec.std(), spec.threshold(), spec.ttaViews(), spec.colourReference());
+                spec.mean(), spec.std(), spec.threshold(), spec.ttaViews(), spec.colourReference(), spec.keepAspect());
         return new CellModel(s, network, false);
     }
 

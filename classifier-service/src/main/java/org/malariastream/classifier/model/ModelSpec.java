@@ -26,6 +26,8 @@ import org.malariastream.classifier.model.preprocess.ImagePreprocessor;
  * @param ttaViews test-time views averaged (1 = none, 2 = + horizontal flip, 4 = quarter turns, 8 = all)
  * @param colourReference absent: colours as decoded; else the RGB colour each image's median foreground colour
  *     is scaled to before resizing ({@code ColourNormalisation})
+ * @param keepAspect the crop is letterboxed into the square input rather than stretched ({@code ImagePreprocessor});
+ *     absent (false) in models written before the option
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelSpec(
@@ -39,7 +41,8 @@ public record ModelSpec(
         @JsonProperty("std") float[] std,
         @JsonProperty("threshold") double threshold,
         @JsonProperty("tta_views") int ttaViews,
-        @JsonProperty("colour_reference") @JsonInclude(JsonInclude.Include.NON_NULL) float[] colourReference) {
+        @JsonProperty("colour_reference") @JsonInclude(JsonInclude.Include.NON_NULL) float[] colourReference,
+        @JsonProperty("keep_aspect") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean keepAspect) {
 
     public static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -54,16 +57,21 @@ public record ModelSpec(
         }
     }
 
-    /** A model that takes colours as decoded. */
+    /** A model that takes colours as decoded and stretches each crop to the square. */
     public ModelSpec(String name, String version, String backbone, String head, int features, int inputSize,
             float[] mean, float[] std, double threshold, int ttaViews) {
-        this(name, version, backbone, head, features, inputSize, mean, std, threshold, ttaViews, null);
+        this(name, version, backbone, head, features, inputSize, mean, std, threshold, ttaViews, null, false);
     }
 
     /** The spec a model in training is evaluated with: ImageNet normalisation, threshold 0.5, 1 view. */
-    public static ModelSpec inTraining(String name, int inputSize, float[] colourReference) {
+    public static ModelSpec inTraining(String name, int inputSize, float[] colourReference, boolean keepAspect) {
         return new ModelSpec(name, "0", "-", "-", CellNetwork.FEATURES, inputSize, ImagePreprocessor.IMAGENET_MEAN,
-                ImagePreprocessor.IMAGENET_STD, 0.5, 1, colourReference);
+                ImagePreprocessor.IMAGENET_STD, 0.5, 1, colourReference, keepAspect);
+    }
+
+    /** This model's preprocessing: one implementation for serving, evaluation and training. */
+    public ImagePreprocessor preprocessor() {
+        return new ImagePreprocessor(inputSize, mean, std, colourReference, keepAspect);
     }
 
     public static ModelSpec read(Path modelJson) throws IOException {

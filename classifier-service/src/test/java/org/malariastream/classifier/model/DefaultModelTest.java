@@ -50,6 +50,7 @@ class DefaultModelTest {
         assertThat(spec.threshold()).isBetween(0.05, 0.95);
         assertThat(spec.inputSize()).isBetween(64, 224);
         assertThat(spec.colourReference()).as("v4 takes colours as decoded").isNull();
+        assertThat(spec.keepAspect()).as("v4 stretches each crop; its model.json predates keep_aspect").isFalse();
     }
 
     @Test

@@ -5,6 +5,10 @@ package org.malariastream.classifier.model.preprocess;
  * normalisation ({@link ColourNormalisation}) → bilinear resize to {@code size x size} → {@code (x/255 - mean)/std}
  * per channel → planar CHW floats, written straight into a caller's (batch) buffer.
  *
+ * <p>The resize stretches the whole crop to the square by default. With {@code keepAspect} the crop's longer side
+ * spans the square and the shorter one is centred between black bands (letterbox), black being the crops'
+ * background, so a cell keeps its shape.
+ *
  * <p>Instances are immutable and thread-safe.
  */
 public final class ImagePreprocessor {
@@ -17,16 +21,18 @@ public final class ImagePreprocessor {
     private final float[] scale = new float[3];
     private final float[] offset = new float[3];
     private final float[] colourReference;
+    private final boolean keepAspect;
 
     public ImagePreprocessor(int size) {
-        this(size, IMAGENET_MEAN, IMAGENET_STD, null);
+        this(size, IMAGENET_MEAN, IMAGENET_STD, null, false);
     }
 
     /**
      * @param colourReference null: colours as decoded; else the RGB colour each image's median foreground colour is
      *     scaled to before resizing ({@link ColourNormalisation})
+     * @param keepAspect letterbox the crop into the square rather than stretch it
      */
-    public ImagePreprocessor(int size, float[] mean, float[] std, float[] colourReference) {
+    public ImagePreprocessor(int size, float[] mean, float[] std, float[] colourReference, boolean keepAspect) {
         if (size < 32 || size > 1024) {
             throw new IllegalArgumentException("input size must be 32..1024: " + size);
         }
@@ -38,6 +44,7 @@ public final class ImagePreprocessor {
         }
         this.colourReference = colourReference == null ? null : colourReference.clone();
         this.size = size;
+        this.keepAspect = keepAspect;
         for (int c = 0; c < 3; c++) {
             scale[c] = 1f / (255f * std[c]);
             offset[c] = -mean[c] / std[c];
@@ -78,7 +85,7 @@ public final class ImagePreprocessor {
             throw new IndexOutOfBoundsException("slot " + index + " outside buffer of " + dst.length);
         }
         float[] gain = colourReference == null ? null : ColourNormalisation.gains(image, colourReference);
-        if (t.isIdentity()) {
+        if (t.isIdentity() && !keepAspect) {
             resizeIdentity(image, gain, dst, base, plane);
         } else {
             resampleAffine(image, gain, t, dst, base, plane);
@@ -141,6 +148,10 @@ public final class ImagePreprocessor {
         int h = image.height();
         byte[] px = image.rgb();
         boolean colour = t.hasColour();
+        // Letterbox: both axes span the longer side, so the shorter one covers less than -0.5..0.5 of the square.
+        // Exactly 1 when stretching, which keeps that path's arithmetic (and its outputs) as before.
+        double stretchX = keepAspect ? Math.max(w, h) / (double) w : 1.0;
+        double stretchY = keepAspect ? Math.max(w, h) / (double) h : 1.0;
         float sat = (float) t.saturation(), con = (float) t.contrast(), bri = (float) t.brightness();
         for (int y = 0; y < size; y++) {
             double v = (y + 0.5) / size - 0.5;
@@ -149,8 +160,8 @@ public final class ImagePreprocessor {
                 double u = (x + 0.5) / size - 0.5;
                 double su = t.a00() * u + t.a01() * v + t.tu();
                 double sv = t.a10() * u + t.a11() * v + t.tv();
-                double sx = (su + 0.5) * w - 0.5;
-                double sy = (sv + 0.5) * h - 0.5;
+                double sx = (su * stretchX + 0.5) * w - 0.5;
+                double sy = (sv * stretchY + 0.5) * h - 0.5;
                 float r, g, b;
                 if (sx < -0.5 || sx > w - 0.5 || sy < -0.5 || sy > h - 0.5) {
                     r = g = b = 0f;

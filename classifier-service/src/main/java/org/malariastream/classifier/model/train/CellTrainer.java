@@ -108,8 +108,8 @@ public final class CellTrainer {
             Consumer<EpochStats> onEpoch, long started) throws IOException {
         int size = config.inputSize();
         int batch = config.batchSize();
-        ImagePreprocessor pre = new ImagePreprocessor(size, ImagePreprocessor.IMAGENET_MEAN, ImagePreprocessor.IMAGENET_STD,
-                config.colourReference());
+        ModelSpec spec = ModelSpec.inTraining("training", size, config.colourReference(), config.keepAspect());
+        ImagePreprocessor pre = spec.preprocessor();
         Rates rates = new Rates();
         for (var p : network.backbone().getParameters()) {
             rates.factor.put(p.getValue().getId(), config.backboneRateFactor(CellNetwork.stageOf(p.getKey())));
@@ -127,7 +127,6 @@ public final class CellTrainer {
         int sinceBest = 0;
         int stepsPerEpoch = (train.size() + batch - 1) / batch;
         int totalEpochs = config.headEpochs() + config.epochs();
-        ModelSpec spec = ModelSpec.inTraining("training", size, config.colourReference());
         float[] buffer = new float[batch * pre.floatsPerImage()];
         float[] labels = new float[batch * 2];
         Random random = new Random(config.seed());

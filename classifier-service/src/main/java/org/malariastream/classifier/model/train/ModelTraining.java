@@ -110,12 +110,16 @@ public final class ModelTraining {
             Metrics valMetrics = val.isEmpty() ? null : Metrics.compute(pVal, valY, CrossValidation.slides(val), threshold);
             ModelSpec spec = new ModelSpec(options.name(), options.version(), BACKBONE_FILE, HEAD_FILE,
                     CellNetwork.FEATURES, config.inputSize(), ImagePreprocessor.IMAGENET_MEAN,
-                    ImagePreprocessor.IMAGENET_STD, threshold, options.ttaViews(), config.colourReference());
+                    ImagePreprocessor.IMAGENET_STD, threshold, options.ttaViews(), config.colourReference(),
+                    config.keepAspect());
             ObjectNode model = ModelSpec.JSON.valueToTree(spec);
             model.put("classes", "index 0 = Uninfected, 1 = Parasitized; output P(parasitized) = softmax(logits)[1]");
             model.put("normalisation", (config.colourNormalise()
                     ? "RGB, each channel scaled so that the crop's median foreground colour is colour_reference, " : "RGB, ")
-                    + "bilinear resize of the whole crop to input_size x input_size, x/255, (x - mean) / std, NCHW float32");
+                    + (config.keepAspect()
+                            ? "bilinear resize of the whole crop, aspect kept (longer side = input_size, centred on black), "
+                            : "bilinear resize of the whole crop to input_size x input_size, ")
+                    + "x/255, (x - mean) / std, NCHW float32");
             model.put("threshold_method", val.isEmpty()
                     ? "0.5: no validation patients (--validation-fraction 0), P(parasitized) averaged over "
                             + options.ttaViews() + " test-time view(s)"

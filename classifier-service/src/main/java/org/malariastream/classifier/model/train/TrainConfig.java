@@ -46,6 +46,8 @@ import org.malariastream.classifier.model.preprocess.ColourNormalisation;
  * @param samAdaptive with {@code samRho}: the move is relative to each weight's size (ASAM)
  * @param colourNormalise scale each image's colours to {@link ColourNormalisation#REFERENCE} before it enters the
  *     network, in training and (through {@code model.json}) in serving
+ * @param keepAspect letterbox each crop into the square input rather than stretch it, in training and (through
+ *     {@code model.json}) in serving
  * @param seed seed of initialisation, shuffling and augmentation
  * @param trainShare share of the training patients that train (seeded by {@code splitSeed}, stratified); below 1
  *     for learning curves: how much the figures owe to the amount of training data
@@ -74,6 +76,7 @@ public record TrainConfig(
         @JsonProperty("sam_rho") float samRho,
         @JsonProperty("sam_adaptive") boolean samAdaptive,
         @JsonProperty("colour_normalise") boolean colourNormalise,
+        @JsonProperty("keep_aspect") boolean keepAspect,
         @JsonProperty("train_share") double trainShare,
         @JsonProperty("seed") long seed,
         @JsonProperty("split_seed") long splitSeed) {
@@ -83,7 +86,7 @@ public record TrainConfig(
             float backboneLrFactor, int trainableFrom, float labelSmoothing, int patience, float emaDecay,
             Augmentation augmentation, long seed) {
         this(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor, 1f, trainableFrom, labelSmoothing,
-                patience, emaDecay, augmentation, 0f, 0f, 0f, 0f, false, 0f, false, false, 1.0, seed, seed);
+                patience, emaDecay, augmentation, 0f, 0f, 0f, 0f, false, 0f, false, false, false, 1.0, seed, seed);
     }
 
     /** The colour reference of this run's preprocessing: null when colours stay as decoded. */
@@ -106,8 +109,8 @@ public record TrainConfig(
     /**
      * A recorded config ({@code config} of a report) completed with the values that runs recorded before a
      * field existed had: without mixup, loss truncation, weight average, dropout, weight decay, stage rate decay, Adam
-     * counting each parameter's own steps, sharpness-aware steps, colour normalisation or rotations beyond quarter
-     * turns, on all training patients, with the split following {@code seed}. Fields the record has are kept as
+     * counting each parameter's own steps, sharpness-aware steps, colour normalisation, letterboxing or rotations
+     * beyond quarter turns, on all training patients, with the split following {@code seed}. Fields the record has are kept as
      * recorded; the augmentation's keys, which runs wrote in camelCase before they were snake_case like the rest, read
      * as now.
      */
@@ -123,6 +126,7 @@ public record TrainConfig(
             config.putIfAbsent(field, DoubleNode.valueOf(0.0));
         }
         config.putIfAbsent("colour_normalise", BooleanNode.FALSE);
+        config.putIfAbsent("keep_aspect", BooleanNode.FALSE);
         config.putIfAbsent("adam_own_steps", BooleanNode.FALSE);
         config.putIfAbsent("sam_adaptive", BooleanNode.FALSE);
         config.putIfAbsent("stage_lr_decay", DoubleNode.valueOf(1.0));

@@ -62,7 +62,7 @@ class ColourNormalisationTest {
         RgbImage darker = tinted(cell, new float[] {0.85f, 0.72f, 0.93f});
         ImagePreprocessor plain = new ImagePreprocessor(64);
         ImagePreprocessor normalised = new ImagePreprocessor(64, ImagePreprocessor.IMAGENET_MEAN,
-                ImagePreprocessor.IMAGENET_STD, REF);
+                ImagePreprocessor.IMAGENET_STD, REF, false);
         float[][] out = new float[4][plain.floatsPerImage()];
         plain.toTensor(cell, out[0], 0);
         plain.toTensor(darker, out[1], 0);
@@ -79,7 +79,7 @@ class ColourNormalisationTest {
         RgbImage cell = paddedCell(36, 36, colour, 0);
         float[] gains = ColourNormalisation.gains(cell, REF);
         ImagePreprocessor pre = new ImagePreprocessor(36, ImagePreprocessor.IMAGENET_MEAN,
-                ImagePreprocessor.IMAGENET_STD, REF);
+                ImagePreprocessor.IMAGENET_STD, REF, false);
         float[] served = new float[pre.floatsPerImage()];
         float[] flipped = new float[pre.floatsPerImage()];
         pre.toTensor(cell, served, 0);

@@ -100,6 +100,48 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void keepingTheAspectLetterboxesAWideCropBetweenBlackBandsAndStretchingFillsTheSquare() {
+        int w = 40, h = 20;
+        byte[] px = new byte[w * h * 3];
+        for (int i = 0; i < w * h; i++) {
+            px[3 * i] = (byte) 200;
+            px[3 * i + 1] = 100;
+            px[3 * i + 2] = 50;
+        }
+        RgbImage wide = new RgbImage(w, h, px);
+        ImagePreprocessor letterbox = new ImagePreprocessor(40, ImagePreprocessor.IMAGENET_MEAN,
+                ImagePreprocessor.IMAGENET_STD, null, true);
+        float[] kept = tensor(letterbox, wide, ViewTransform.IDENTITY);
+        float[] stretched = tensor(new ImagePreprocessor(40), wide, ViewTransform.IDENTITY);
+        // The 20 rows of the crop span output rows 10..29 at the crop's own scale (1 px = 1 px); 10 black rows above
+        // and below.
+        for (int y = 0; y < 40; y++) {
+            boolean band = y < 10 || y >= 30;
+            for (int x = 0; x < 40; x++) {
+                assertThat(kept[y * 40 + x]).as("row %d", y).isCloseTo(norm(band ? 0 : 200, 0), within(1e-3f));
+                assertThat(kept[1600 + y * 40 + x]).isCloseTo(norm(band ? 0 : 100, 1), within(1e-3f));
+                assertThat(stretched[y * 40 + x]).isCloseTo(norm(200, 0), within(1e-3f));
+            }
+        }
+        // A quarter turn of a letterboxed crop turns the cell, bands and all: the bands now stand left and right.
+        float[] turned = tensor(letterbox, wide, ViewTransform.dihedral(1));
+        assertThat(turned[20 * 40 + 5]).isCloseTo(norm(0, 0), within(1e-3f));
+        assertThat(turned[5 * 40 + 20]).isCloseTo(norm(200, 0), within(1e-3f));
+    }
+
+    @Test
+    void keepingTheAspectOfASquareCropChangesNothing() {
+        RgbImage square = random(50, 50, 5);
+        ImagePreprocessor letterbox = new ImagePreprocessor(32, ImagePreprocessor.IMAGENET_MEAN,
+                ImagePreprocessor.IMAGENET_STD, null, true);
+        float[] kept = tensor(letterbox, square, ViewTransform.IDENTITY);
+        float[] stretched = tensor(new ImagePreprocessor(32), square, ViewTransform.IDENTITY);
+        for (int i = 0; i < kept.length; i++) {
+            assertThat(kept[i]).isCloseTo(stretched[i], within(1e-4f));
+        }
+    }
+
+    @Test
     void writesOnlyItsOwnBatchSlot() {
         ImagePreprocessor pre = new ImagePreprocessor(32);
         float[] batch = new float[3 * pre.floatsPerImage()];
