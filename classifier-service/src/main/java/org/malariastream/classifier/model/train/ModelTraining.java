@@ -117,7 +117,8 @@ public final class ModelTraining {
             model.put("normalisation", (config.colourNormalise()
                     ? "RGB, each channel scaled so that the crop's median foreground colour is colour_reference, " : "RGB, ")
                     + (config.keepAspect()
-                            ? "bilinear resize of the whole crop, aspect kept (longer side = input_size, centred on black), "
+                            ? "bilinear resize of the whole crop, aspect kept (longer side = input_size, centred on"
+                                    + " black), "
                             : "bilinear resize of the whole crop to input_size x input_size, ")
                     + "x/255, (x - mean) / std, NCHW float32");
             model.put("threshold_method", val.isEmpty()

@@ -110,9 +110,9 @@ public record TrainConfig(
      * A recorded config ({@code config} of a report) completed with the values that runs recorded before a
      * field existed had: without mixup, loss truncation, weight average, dropout, weight decay, stage rate decay, Adam
      * counting each parameter's own steps, sharpness-aware steps, colour normalisation, letterboxing or rotations
-     * beyond quarter turns, on all training patients, with the split following {@code seed}. Fields the record has are kept as
-     * recorded; the augmentation's keys, which runs wrote in camelCase before they were snake_case like the rest, read
-     * as now.
+     * beyond quarter turns, on all training patients, with the split following {@code seed}. Fields the record has
+     * are kept as recorded; the augmentation's keys, which runs wrote in camelCase before they were snake_case like the
+     * rest, read as now.
      */
     public static ObjectNode withEarlierDefaults(ObjectNode recorded) {
         ObjectNode config = recorded.deepCopy();

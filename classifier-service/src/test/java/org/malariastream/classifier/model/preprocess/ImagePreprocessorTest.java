@@ -28,22 +28,26 @@ class ImagePreprocessorTest {
         return out;
     }
 
+    /** A {@code w x h} image of one colour. */
+    private static RgbImage solid(int w, int h, int r, int g, int b) {
+        byte[] px = new byte[w * h * 3];
+        for (int i = 0; i < w * h; i++) {
+            px[3 * i] = (byte) r;
+            px[3 * i + 1] = (byte) g;
+            px[3 * i + 2] = (byte) b;
+        }
+        return new RgbImage(w, h, px);
+    }
+
     private static float norm(int value, int c) {
         return (value / 255f - ImagePreprocessor.IMAGENET_MEAN[c]) / ImagePreprocessor.IMAGENET_STD[c];
     }
 
     @Test
     void constantImageNormalisesWithImagenetMeanAndStdInChwOrder() {
-        int w = 131, h = 97;
-        byte[] px = new byte[w * h * 3];
-        for (int i = 0; i < w * h; i++) {
-            px[3 * i] = (byte) 255;
-            px[3 * i + 1] = 0;
-            px[3 * i + 2] = (byte) 128;
-        }
         ImagePreprocessor pre = new ImagePreprocessor(64);
         float[] out = new float[pre.floatsPerImage()];
-        pre.toTensor(new RgbImage(w, h, px), out, 0);
+        pre.toTensor(solid(131, 97, 255, 0, 128), out, 0);
         int plane = 64 * 64;
         for (int i = 0; i < plane; i++) {
             assertThat(out[i]).isCloseTo(norm(255, 0), within(1e-4f));
@@ -101,14 +105,7 @@ class ImagePreprocessorTest {
 
     @Test
     void keepingTheAspectLetterboxesAWideCropBetweenBlackBandsAndStretchingFillsTheSquare() {
-        int w = 40, h = 20;
-        byte[] px = new byte[w * h * 3];
-        for (int i = 0; i < w * h; i++) {
-            px[3 * i] = (byte) 200;
-            px[3 * i + 1] = 100;
-            px[3 * i + 2] = 50;
-        }
-        RgbImage wide = new RgbImage(w, h, px);
+        RgbImage wide = solid(40, 20, 200, 100, 50);
         ImagePreprocessor letterbox = new ImagePreprocessor(40, ImagePreprocessor.IMAGENET_MEAN,
                 ImagePreprocessor.IMAGENET_STD, null, true);
         float[] kept = tensor(letterbox, wide, ViewTransform.IDENTITY);

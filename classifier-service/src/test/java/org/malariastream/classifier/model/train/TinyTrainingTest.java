@@ -222,7 +222,8 @@ class TinyTrainingTest {
     private static CellNetwork tinyRun(List<DecodedCell> train, int trainableFrom, float stageLrDecay, float dropHardest,
             float dropout, float weightDecay, float samRho) throws Exception {
         TrainConfig config = new TrainConfig(64, 8, 0, 2, 3e-3f, 1e-3f, 0.5f, stageLrDecay, trainableFrom, 0.1f, 5, 0f,
-                Augmentation.NONE, 0f, dropHardest, dropout, weightDecay, false, samRho, false, false, false, 1.0, 3, 3);
+                Augmentation.NONE, 0f, dropHardest, dropout, weightDecay, false, samRho, false, false, false, 1.0, 3,
+                3);
         return new CellTrainer(config, SharedData.backbone(), false).train(train, List.of(), null).network();
     }
 }
