@@ -264,8 +264,7 @@ public final class TrainCommand implements Callable<Integer> {
             config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
                     stageLrDecay, trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT.withColour(colourJitter).withRotation(rotation), mixup, dropHardest,
                     dropout, weightDecay, adamOwnSteps, samRho, samAdaptive, colourNormalise, keepAspect, trainShare,
-                    seed,
-                    splitSeed != null ? splitSeed : seed);
+                    seed, splitSeed != null ? splitSeed : seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());
         }

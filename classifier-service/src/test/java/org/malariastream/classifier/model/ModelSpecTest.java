@@ -22,7 +22,8 @@ class ModelSpecTest {
 
         JsonNode stretching = ModelSpec.JSON.valueToTree(ModelSpec.inTraining("t", 32, null, false));
         assertThat(stretching.has("keep_aspect")).as("left out when false, as model.json files before it").isFalse();
-        assertThat(ModelSpec.JSON.treeToValue(stretching, ModelSpec.class).keepAspect()).isFalse();
+        ModelSpec readStretching = ModelSpec.JSON.treeToValue(stretching, ModelSpec.class);
+        assertThat(readStretching.keepAspect()).isFalse();
 
         // A white 32 x 16 crop: letterboxed, the top output row is black; stretched, it is white.
         byte[] white = new byte[32 * 16 * 3];
@@ -30,8 +31,7 @@ class ModelSpecTest {
         RgbImage wide = new RgbImage(32, 16, white);
         float black = -ImagePreprocessor.IMAGENET_MEAN[0] / ImagePreprocessor.IMAGENET_STD[0];
         assertThat(topLeftRed(read.preprocessor(), wide)).isEqualTo(black, within(1e-4f));
-        assertThat(topLeftRed(ModelSpec.JSON.treeToValue(stretching, ModelSpec.class).preprocessor(), wide))
-                .isGreaterThan(2f);
+        assertThat(topLeftRed(readStretching.preprocessor(), wide)).isGreaterThan(2f);
     }
 
     private static float topLeftRed(ImagePreprocessor pre, RgbImage image) {

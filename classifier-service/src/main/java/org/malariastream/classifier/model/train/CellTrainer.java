@@ -108,7 +108,7 @@ public final class CellTrainer {
             Consumer<EpochStats> onEpoch, long started) throws IOException {
         int size = config.inputSize();
         int batch = config.batchSize();
-        ModelSpec spec = ModelSpec.inTraining("training", size, config.colourReference(), config.keepAspect());
+        ModelSpec spec = config.evaluationSpec("training");
         ImagePreprocessor pre = spec.preprocessor();
         Rates rates = new Rates();
         for (var p : network.backbone().getParameters()) {

@@ -230,7 +230,7 @@ public final class CrossValidation {
 
     /** P(parasitized) of the 8 dihedral views of each cell. */
     static float[][] allViews(CellNetwork network, TrainConfig config, List<DecodedCell> cells) {
-        ModelSpec spec = ModelSpec.inTraining("cv", config.inputSize(), config.colourReference(), config.keepAspect());
+        ModelSpec spec = config.evaluationSpec("cv");
         try (CellClassifier c = CellModel.wrap(spec, network).newClassifier(64)) {
             return c.viewProbabilities(CellTrainer.images(cells), TestTimeViews.transforms(8));
         }

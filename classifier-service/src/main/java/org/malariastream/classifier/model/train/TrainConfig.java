@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.malariastream.classifier.model.CellNetwork;
+import org.malariastream.classifier.model.ModelSpec;
 import org.malariastream.classifier.model.data.CellFile;
 import org.malariastream.classifier.model.data.PatientSplit;
 import org.malariastream.classifier.model.preprocess.ColourNormalisation;
@@ -93,6 +94,11 @@ public record TrainConfig(
     @JsonIgnore
     public float[] colourReference() {
         return colourNormalise ? ColourNormalisation.REFERENCE.clone() : null;
+    }
+
+    /** The spec this run's network is evaluated with while it trains: its input size and preprocessing. */
+    public ModelSpec evaluationSpec(String name) {
+        return ModelSpec.inTraining(name, inputSize, colourReference(), keepAspect);
     }
 
     /**
