@@ -172,6 +172,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + " stretched).")
     boolean keepAspect;
 
+    @Option(names = "--gce", paramLabel = "Q", defaultValue = "0",
+            description = "Train with the generalised cross-entropy (1 - p^Q) / Q rather than cross-entropy: cells the"
+                    + " network confidently disagrees with, often mislabelled ones, pull less; Q in (0, 1], e.g. 0.5"
+                    + " (default: ${DEFAULT-VALUE} = cross-entropy).")
+    float gceQ;
+
     @Option(names = "--seed", defaultValue = "7",
             description = "Seed of initialisation, shuffling, augmentation and, unless --split-seed is given, of the"
                     + " patient split and the --limit sample (default: ${DEFAULT-VALUE}).")
@@ -263,8 +269,8 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             config = new TrainConfig(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor,
                     stageLrDecay, trainableFrom, labelSmoothing, patience, emaDecay, noAugment ? Augmentation.NONE : Augmentation.DEFAULT.withColour(colourJitter).withRotation(rotation), mixup, dropHardest,
-                    dropout, weightDecay, adamOwnSteps, samRho, samAdaptive, colourNormalise, keepAspect, trainShare,
-                    seed, splitSeed != null ? splitSeed : seed);
+                    dropout, weightDecay, adamOwnSteps, samRho, samAdaptive, colourNormalise, keepAspect, gceQ,
+                    trainShare, seed, splitSeed != null ? splitSeed : seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());
         }

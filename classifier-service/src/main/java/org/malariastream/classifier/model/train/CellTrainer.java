@@ -10,7 +10,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import ai.djl.training.tracker.ParameterTracker;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -116,8 +115,8 @@ public final class CellTrainer {
         }
         StepCountedAdam optimizer = new StepCountedAdam(rates, config.weightDecay(), config.adamOwnSteps());
         float eps = config.labelSmoothing();
-        DefaultTrainingConfig tc = new DefaultTrainingConfig(
-                new SoftmaxCrossEntropyLoss("loss", 1, -1, false, true))
+        CellLoss loss = new CellLoss(config.gceQ());
+        DefaultTrainingConfig tc = new DefaultTrainingConfig(loss)
                 .optOptimizer(optimizer)
                 .optDevices(new Device[] {Device.cpu()});
         List<EpochStats> history = new ArrayList<>();
@@ -181,10 +180,10 @@ public final class CellTrainer {
                             NDArray y = yBuffer.wrap(m, labels, new Shape(n, 2));
                             int drop = truncation == null || headStage ? 0
                                     : truncation.dropped(n, fineEpoch - 1 + (double) step / stepsPerEpoch);
-                            lossSum += backward(trainer, x, y, drop);
+                            lossSum += backward(trainer, loss, x, y, drop);
                             if (sam != null) {
                                 sam.ascend(trainable);
-                                backward(trainer, x, y, drop);
+                                backward(trainer, loss, x, y, drop);
                                 sam.descend();
                             }
                             optimizer.nextStep();
@@ -257,16 +256,16 @@ public final class CellTrainer {
      * @param drop the batch's highest-loss cells left out of the gradient ({@link LossTruncation}), 0: none
      * @return the batch's summed loss, over every cell
      */
-    private static double backward(Trainer trainer, NDArray x, NDArray y, int drop) {
+    private static double backward(Trainer trainer, CellLoss cellLoss, NDArray x, NDArray y, int drop) {
         try (GradientCollector gc = trainer.newGradientCollector()) {
             NDList out = trainer.forward(new NDList(x));
             if (drop == 0) {
-                NDArray loss = trainer.getLoss().evaluate(new NDList(y), out);
+                NDArray loss = cellLoss.evaluate(new NDList(y), out);
                 gc.backward(loss);
                 return loss.getFloat() * x.getShape().get(0);
             }
             // the loss of every cell is reported; the gradient comes from the kept ones
-            NDArray perCell = LossTruncation.perCellLoss(out.singletonOrThrow(), y);
+            NDArray perCell = cellLoss.perCell(out.singletonOrThrow(), y);
             gc.backward(LossTruncation.keptMean(perCell, drop));
             return perCell.sum().getFloat();
         }

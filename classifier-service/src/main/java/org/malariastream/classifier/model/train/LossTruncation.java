@@ -34,11 +34,6 @@ final class LossTruncation {
         return (int) Math.min(n - 1, Math.round(now * n));
     }
 
-    /** Soft-label cross-entropy of each cell of a batch: logits [n, 2], soft labels [n, 2] -> [n]. */
-    static NDArray perCellLoss(NDArray logits, NDArray labels) {
-        return logits.logSoftmax(1).mul(labels).neg().sum(new int[] {1});
-    }
-
     /**
      * The mean loss over the cells that are kept: all but the {@code drop} with the highest loss
      * (ties broken by position). The selection itself carries no gradient.

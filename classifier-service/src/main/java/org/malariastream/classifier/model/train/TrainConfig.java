@@ -49,6 +49,8 @@ import org.malariastream.classifier.model.preprocess.ColourNormalisation;
  *     network, in training and (through {@code model.json}) in serving
  * @param keepAspect letterbox each crop into the square input rather than stretch it, in training and (through
  *     {@code model.json}) in serving
+ * @param gceQ 0: cross-entropy; else the {@code q} of the generalised cross-entropy ({@link CellLoss}), under which
+ *     the cells the network confidently disagrees with pull less
  * @param seed seed of initialisation, shuffling and augmentation
  * @param trainShare share of the training patients that train (seeded by {@code splitSeed}, stratified); below 1
  *     for learning curves: how much the figures owe to the amount of training data
@@ -78,6 +80,7 @@ public record TrainConfig(
         @JsonProperty("sam_adaptive") boolean samAdaptive,
         @JsonProperty("colour_normalise") boolean colourNormalise,
         @JsonProperty("keep_aspect") boolean keepAspect,
+        @JsonProperty("gce_q") float gceQ,
         @JsonProperty("train_share") double trainShare,
         @JsonProperty("seed") long seed,
         @JsonProperty("split_seed") long splitSeed) {
@@ -87,7 +90,7 @@ public record TrainConfig(
             float backboneLrFactor, int trainableFrom, float labelSmoothing, int patience, float emaDecay,
             Augmentation augmentation, long seed) {
         this(inputSize, batchSize, headEpochs, epochs, headLr, lr, backboneLrFactor, 1f, trainableFrom, labelSmoothing,
-                patience, emaDecay, augmentation, 0f, 0f, 0f, 0f, false, 0f, false, false, false, 1.0, seed, seed);
+                patience, emaDecay, augmentation, 0f, 0f, 0f, 0f, false, 0f, false, false, false, 0f, 1.0, seed, seed);
     }
 
     /** The colour reference of this run's preprocessing: null when colours stay as decoded. */
@@ -115,8 +118,8 @@ public record TrainConfig(
     /**
      * A recorded config ({@code config} of a report) completed with the values that runs recorded before a
      * field existed had: without mixup, loss truncation, weight average, dropout, weight decay, stage rate decay, Adam
-     * counting each parameter's own steps, sharpness-aware steps, colour normalisation, letterboxing or rotations
-     * beyond quarter turns, on all training patients, with the split following {@code seed}. Fields the record has
+     * counting each parameter's own steps, sharpness-aware steps, colour normalisation, letterboxing, rotations beyond
+     * quarter turns or the generalised cross-entropy, on all training patients, with the split following {@code seed}. Fields the record has
      * are kept as recorded; the augmentation's keys, which runs wrote in camelCase before they were snake_case like the
      * rest, read as now.
      */
@@ -128,7 +131,7 @@ public record TrainConfig(
             augmentation.putIfAbsent("max_rotation", DoubleNode.valueOf(0.0));
         }
         for (String field : new String[] {
-                "ema_decay", "mixup_alpha", "drop_hardest", "dropout", "weight_decay", "sam_rho"}) {
+                "ema_decay", "mixup_alpha", "drop_hardest", "dropout", "weight_decay", "sam_rho", "gce_q"}) {
             config.putIfAbsent(field, DoubleNode.valueOf(0.0));
         }
         config.putIfAbsent("colour_normalise", BooleanNode.FALSE);
@@ -180,6 +183,7 @@ public record TrainConfig(
         if (!(weightDecay >= 0 && Float.isFinite(weightDecay))) throw new IllegalArgumentException("weight decay must be >= 0");
         if (!(samRho >= 0 && Float.isFinite(samRho))) throw new IllegalArgumentException("sam must be a finite number >= 0");
         if (samAdaptive && samRho == 0) throw new IllegalArgumentException("sam-adaptive needs --sam RHO above 0");
+        if (!(gceQ >= 0 && gceQ <= 1)) throw new IllegalArgumentException("gce must be in [0, 1]");
         if (!(trainShare > 0 && trainShare <= 1)) throw new IllegalArgumentException("train share must be in (0, 1]");
     }
 }

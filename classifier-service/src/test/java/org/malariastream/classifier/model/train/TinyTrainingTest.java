@@ -145,12 +145,12 @@ class TinyTrainingTest {
         List<DecodedCell> train = cells(8);
         float[] plain = headAfterTraining(train, 0f);
         // AdamW: each step also takes rate x 100 (up to 10%) off every weight; plain Adam's steps are ~1e-3 a weight
-        try (CellNetwork network = tinyRun(train, 14, 1f, 0f, 0f, 100f, 0f)) {
+        try (CellNetwork network = tinyRun(train, 14, 1f, 0f, 0f, 100f, 0f, 0f)) {
             assertThat(norm(network.headWeights())).isLessThan(0.9 * norm(plain));
         }
         ModelSpec spec = new ModelSpec("t", "0", "-", "-", CellNetwork.FEATURES, 64,
                 ImagePreprocessor.IMAGENET_MEAN, ImagePreprocessor.IMAGENET_STD, 0.5, 1);
-        try (CellNetwork network = tinyRun(train, 14, 1f, 0f, 0.5f, 0f, 0f)) {
+        try (CellNetwork network = tinyRun(train, 14, 1f, 0f, 0.5f, 0f, 0f, 0f)) {
             assertThat(network.headWeights()).as("half the features dropped in training forwards").isNotEqualTo(plain);
             assertThat(CellTrainer.predict(network, spec, train)).as("no dropout when predicting")
                     .isEqualTo(CellTrainer.predict(network, spec, train));
@@ -162,12 +162,26 @@ class TinyTrainingTest {
         List<DecodedCell> train = cells(8);
         float[] plain = headAfterTraining(train, 0f);
         float[] sam;
-        try (CellNetwork network = tinyRun(train, 14, 1f, 0f, 0f, 0f, 0.01f)) {
+        try (CellNetwork network = tinyRun(train, 14, 1f, 0f, 0f, 0f, 0.01f, 0f)) {
             sam = network.headWeights();
         }
         assertThat(sam).as("the gradient was taken at moved weights").isNotEqualTo(plain);
-        try (CellNetwork network = tinyRun(train, 14, 1f, 0f, 0f, 0f, 0.01f)) {
+        try (CellNetwork network = tinyRun(train, 14, 1f, 0f, 0f, 0f, 0.01f, 0f)) {
             assertThat(network.headWeights()).as("and the weights moved back before each step").isEqualTo(sam);
+        }
+    }
+
+    @Test
+    void theGeneralisedCrossEntropyTrainsOtherWeightsThanCrossEntropyAndRepeatsWithTheSeed() throws Exception {
+        List<DecodedCell> train = cells(8);
+        float[] plain = headAfterTraining(train, 0f);
+        float[] generalised;
+        try (CellNetwork network = tinyRun(train, 14, 1f, 0f, 0f, 0f, 0f, 0.7f)) {
+            generalised = network.headWeights();
+        }
+        assertThat(generalised).as("the loss reached the gradient").isNotEqualTo(plain);
+        try (CellNetwork network = tinyRun(train, 14, 1f, 0f, 0f, 0f, 0f, 0.7f)) {
+            assertThat(network.headWeights()).isEqualTo(generalised);
         }
     }
 
@@ -215,15 +229,15 @@ class TinyTrainingTest {
 
     private static CellNetwork tinyRun(List<DecodedCell> train, int trainableFrom, float stageLrDecay, float dropHardest)
             throws Exception {
-        return tinyRun(train, trainableFrom, stageLrDecay, dropHardest, 0f, 0f, 0f);
+        return tinyRun(train, trainableFrom, stageLrDecay, dropHardest, 0f, 0f, 0f, 0f);
     }
 
     /** The network of 2 fine-tuning epochs at 64 px without validation, from stage {@code trainableFrom} up. */
     private static CellNetwork tinyRun(List<DecodedCell> train, int trainableFrom, float stageLrDecay, float dropHardest,
-            float dropout, float weightDecay, float samRho) throws Exception {
+            float dropout, float weightDecay, float samRho, float gceQ) throws Exception {
         TrainConfig config = new TrainConfig(64, 8, 0, 2, 3e-3f, 1e-3f, 0.5f, stageLrDecay, trainableFrom, 0.1f, 5, 0f,
-                Augmentation.NONE, 0f, dropHardest, dropout, weightDecay, false, samRho, false, false, false, 1.0, 3,
-                3);
+                Augmentation.NONE, 0f, dropHardest, dropout, weightDecay, false, samRho, false, false, false, gceQ,
+                1.0, 3, 3);
         return new CellTrainer(config, SharedData.backbone(), false).train(train, List.of(), null).network();
     }
 }

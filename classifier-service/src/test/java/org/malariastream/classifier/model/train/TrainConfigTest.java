@@ -22,7 +22,7 @@ class TrainConfigTest {
     private static TrainConfig config(float headLr, float lr, float backboneFactor, float stageDecay,
             Augmentation augmentation, float samRho, boolean samAdaptive) {
         return new TrainConfig(128, 32, 1, 8, headLr, lr, backboneFactor, stageDecay, 0, 0.1f, 8, 0f, augmentation, 0f,
-                0f, 0f, 0f, false, samRho, samAdaptive, false, false, 1.0, 7, 7);
+                0f, 0f, 0f, false, samRho, samAdaptive, false, false, 0f, 1.0, 7, 7);
     }
 
     @Test
@@ -55,12 +55,15 @@ class TrainConfigTest {
         earlierAugmentation.set("maxZoom", earlierAugmentation.remove("max_zoom"));
         earlierAugmentation.set("maxShift", earlierAugmentation.remove("max_shift"));
         earlierAugmentation.remove("max_rotation");
-        earlier.remove(List.of("sam_rho", "sam_adaptive", "keep_aspect")); // nor the fields that came later
+        earlier.remove(List.of("sam_rho", "sam_adaptive", "keep_aspect", "gce_q")); // nor the fields that came later
         assertThat(earlier).isNotEqualTo(now);
         assertThat(TrainConfig.withEarlierDefaults(earlier)).isEqualTo(TrainConfig.withEarlierDefaults(now));
 
         ObjectNode letterboxed = now.deepCopy().put("keep_aspect", true);
         assertThat(TrainConfig.withEarlierDefaults(letterboxed)).as("letterboxing is another recipe")
+                .isNotEqualTo(TrainConfig.withEarlierDefaults(earlier));
+        ObjectNode generalised = now.deepCopy().put("gce_q", 0.5);
+        assertThat(TrainConfig.withEarlierDefaults(generalised)).as("another loss is another recipe")
                 .isNotEqualTo(TrainConfig.withEarlierDefaults(earlier));
 
         ObjectNode rotated = asRead(recipe(1f, Augmentation.DEFAULT.withRotation(45)));
