@@ -119,9 +119,9 @@ public record TrainConfig(
      * A recorded config ({@code config} of a report) completed with the values that runs recorded before a
      * field existed had: without mixup, loss truncation, weight average, dropout, weight decay, stage rate decay, Adam
      * counting each parameter's own steps, sharpness-aware steps, colour normalisation, letterboxing, rotations beyond
-     * quarter turns or the generalised cross-entropy, on all training patients, with the split following {@code seed}. Fields the record has
-     * are kept as recorded; the augmentation's keys, which runs wrote in camelCase before they were snake_case like the
-     * rest, read as now.
+     * quarter turns or the generalised cross-entropy, on all training patients, with the split following
+     * {@code seed}. Fields the record has are kept as recorded; the augmentation's keys, which runs wrote in camelCase
+     * before they were snake_case like the rest, read as now.
      */
     public static ObjectNode withEarlierDefaults(ObjectNode recorded) {
         ObjectNode config = recorded.deepCopy();
