@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 /** On the real PyTorch engine: cross-entropy as DJL computes it, and the generalised cross-entropy by hand. */
 class CellLossTest {
 
-    // 4 cells, soft labels (smoothing 0.1): cell 1 is confidently wrong, cell 3 less so, 0 and 2 right
-    private static final float[] LOGITS = {2f, -1f, 3f, -2f, -1f, 1.5f, 0.5f, 0f};
-    private static final float[] LABELS = {0.95f, 0.05f, 0.05f, 0.95f, 0.05f, 0.95f, 0.05f, 0.95f};
+    // 4 cells, soft labels (smoothing 0.1): cell 1 is confidently wrong, cell 3 less so, 0 and 2 right; also the batch
+    // of LossTruncationTest
+    static final float[] LOGITS = {2f, -1f, 3f, -2f, -1f, 1.5f, 0.5f, 0f};
+    static final float[] LABELS = {0.95f, 0.05f, 0.05f, 0.95f, 0.05f, 0.95f, 0.05f, 0.95f};
 
     @Test
     void withQZeroItIsDjlsSoftmaxCrossEntropyCellByCell() {

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 /** On the real PyTorch engine: which cells are left out, and that they get no gradient. */
 class LossTruncationTest {
 
-    // 4 cells, soft labels (smoothing 0.1): cell 1 is confidently wrong, cell 3 less so, 0 and 2 right
-    private static final float[] LOGITS = {2f, -1f, 3f, -2f, -1f, 1.5f, 0.5f, 0f};
-    private static final float[] LABELS = {0.95f, 0.05f, 0.05f, 0.95f, 0.05f, 0.95f, 0.05f, 0.95f};
+    // CellLossTest's 4 cells: cell 1 is confidently wrong, cell 3 less so, 0 and 2 right
+    private static final float[] LOGITS = CellLossTest.LOGITS;
+    private static final float[] LABELS = CellLossTest.LABELS;
     private static final CellLoss CROSS_ENTROPY = new CellLoss(0);
 
     @Test
