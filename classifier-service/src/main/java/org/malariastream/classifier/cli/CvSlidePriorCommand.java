@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
                     + " (a report directory of train --folds or cv-merge, or a predictions file): each fold with 1 view"
                     + " at threshold 0.5 as the model gave it, adjusted with the default sharpening ("
                     + SlidePrior.DEFAULT_SHARPEN + "), and adjusted with the sharpening that scored best on the other"
-                    + " folds' cells."},
+                    + " folds' cells. A last line per fold adjusts each cell to its slide's labelled share instead:"
+                    + " not a method, but the bound on what a better estimate of the share could give."},
         footer = {"", "Example:", "  cv-slide-prior target/cv --out target/cv-slide"})
 public final class CvSlidePriorCommand implements Callable<Integer> {
 
@@ -50,9 +51,10 @@ public final class CvSlidePriorCommand implements Callable<Integer> {
         ObjectNode report = CrossValidationSlidePrior.run(predictions, grid, out);
         pw.println("accuracy / AUC / F1 / slide error (pp), 1 view at threshold 0.5");
         List<String> variants = List.of(CrossValidationSlidePrior.AS_GIVEN, CrossValidationSlidePrior.DEFAULT,
-                CrossValidationSlidePrior.CHOSEN);
+                CrossValidationSlidePrior.CHOSEN, CrossValidationSlidePrior.LABELLED_SHARE);
         List<String> labels = List.of("as given", "slide-aware, sharpen " + SlidePrior.DEFAULT_SHARPEN,
-                "slide-aware, sharpen chosen on the other folds");
+                "slide-aware, sharpen chosen on the other folds",
+                "bound: each slide's labelled share, sharpen " + SlidePrior.DEFAULT_SHARPEN);
         for (JsonNode fold : report.get("fold_results")) {
             pw.printf("fold %d (%d cells; chosen sharpen %s)%n", fold.get("fold").asInt(), fold.get("cells").asInt(),
                     fold.get("chosen_sharpen").asText());

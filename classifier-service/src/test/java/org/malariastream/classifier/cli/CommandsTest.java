@@ -314,10 +314,13 @@ class CommandsTest {
             assertThat(fromPredictions.get("tta1_t050")).isEqualTo(trained.get("tta1_t050"));
             assertThat(fromPredictions.get("slide_default")).isEqualTo(trained.get("tta1_slide"));
             assertThat(slideReport.get("fold_results").get(f).has("estimated_share_slide_mae_pp")).isTrue();
+            assertThat(fromPredictions.get("slide_labelled_share_bound").get("count").asLong())
+                    .isEqualTo(trained.get("tta1_t050").get("count").asLong());
         }
         assertThat(slideReport.has("estimated_share_slide_mae_pp_mean")).isTrue();
         assertThat(slideReport.get("pseudo_cells_per_class").asDouble()).isEqualTo(0.5);
-        assertThat(slides.out()).contains("slide error of the estimated shares");
+        assertThat(slides.out()).contains("slide error of the estimated shares")
+                .contains("bound: each slide's labelled share");
         Run oneFold = run(new CvSlidePriorCommand(), dir.toString(), "--out", tmp.resolve("z").toString());
         assertThat(oneFold.code()).isEqualTo(1);
         assertThat(oneFold.err()).contains("holds 1 fold(s)");

@@ -36,6 +36,30 @@ public final class SlidePrior {
      * @param sharpen the logit scale applied before the adjustment (1 = none); must be positive
      */
     public static Result adjust(float[] probability, String[] slides, double sharpen) {
+        return adjust(probability, slides, sharpen, null);
+    }
+
+    /**
+     * Adjusts every cell to its slide's <em>labelled</em> share, in the form the estimate takes (half a
+     * pseudo-cell of each class, {@link #PSEUDO_CELLS}). Not a method, since labels are what a new slide lacks:
+     * the bound on what any estimate of the share could give a cell model's probabilities.
+     *
+     * @param parasitized the label of every cell, in input order
+     */
+    public static Result adjustToLabelledShares(float[] probability, boolean[] parasitized, String[] slides,
+            double sharpen) {
+        if (parasitized.length != probability.length || slides.length != probability.length) {
+            throw new IllegalArgumentException("arrays differ in length");
+        }
+        Map<String, Double> shares = new LinkedHashMap<>();
+        countsBySlide(parasitized, slides).forEach(
+                (slide, c) -> shares.put(slide, (c[1] + PSEUDO_CELLS) / (c[0] + 2 * PSEUDO_CELLS)));
+        return adjust(probability, slides, sharpen, shares);
+    }
+
+    /** Adjusts every cell to {@code givenShares} of its slide, or, where that is null, to the share estimated. */
+    private static Result adjust(float[] probability, String[] slides, double sharpen,
+            Map<String, Double> givenShares) {
         if (slides.length != probability.length) {
             throw new IllegalArgumentException("arrays differ in length");
         }
@@ -54,7 +78,7 @@ public final class SlidePrior {
             for (int j = 0; j < q.length; j++) {
                 q[j] = PriorShift.sharpened(probability[cells.get(j)], sharpen);
             }
-            double share = PriorShift.share(q, null);
+            double share = givenShares == null ? PriorShift.share(q, null) : givenShares.get(slide.getKey());
             for (int j = 0; j < q.length; j++) {
                 out[cells.get(j)] = (float) PriorShift.posterior(q[j], share);
             }
@@ -74,17 +98,9 @@ public final class SlidePrior {
      * labelled share|, in percentage points; NaN if no slide has that many.
      */
     public static double shareMaePp(Result adjusted, boolean[] parasitized, String[] slides) {
-        Map<String, long[]> bySlide = new LinkedHashMap<>(); // cells, labelled parasitized
-        for (int i = 0; i < slides.length; i++) {
-            if (slides[i] != null) {
-                long[] c = bySlide.computeIfAbsent(slides[i], k -> new long[2]);
-                c[0]++;
-                c[1] += parasitized[i] ? 1 : 0;
-            }
-        }
         double sum = 0;
         int counted = 0;
-        for (Map.Entry<String, long[]> e : bySlide.entrySet()) {
+        for (Map.Entry<String, long[]> e : countsBySlide(parasitized, slides).entrySet()) {
             long[] c = e.getValue();
             if (c[0] >= Metrics.MIN_SLIDE_CELLS) {
                 sum += 100 * Math.abs(adjusted.slideShare().get(e.getKey()) - (double) c[1] / c[0]);
@@ -92,5 +108,18 @@ public final class SlidePrior {
             }
         }
         return counted == 0 ? Double.NaN : sum / counted;
+    }
+
+    /** Per slide (cells without one left out): {cells, cells labelled parasitized}. */
+    private static Map<String, long[]> countsBySlide(boolean[] parasitized, String[] slides) {
+        Map<String, long[]> bySlide = new LinkedHashMap<>();
+        for (int i = 0; i < slides.length; i++) {
+            if (slides[i] != null) {
+                long[] c = bySlide.computeIfAbsent(slides[i], k -> new long[2]);
+                c[0]++;
+                c[1] += parasitized[i] ? 1 : 0;
+            }
+        }
+        return bySlide;
     }
 }

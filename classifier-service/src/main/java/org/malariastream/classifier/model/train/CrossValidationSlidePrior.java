@@ -21,7 +21,9 @@ import org.malariastream.classifier.model.train.CvPredictions.Row;
  * default sharpening, and adjusted with the sharpening that scored best on the <em>other</em> folds'
  * cells, so that no fold's figure comes from a choice made on that fold. Slides lie within one fold,
  * since folds split by patient. Each fold also gets the slide error of the estimated shares themselves, to
- * compare with counting the adjusted cells at one half (what {@code evaluate} and the metrics service report).
+ * compare with counting the adjusted cells at one half (what {@code evaluate} and the metrics service report),
+ * and the figures of the cells adjusted to each slide's labelled share at the default sharpening: no method,
+ * but the bound on what a better estimate of the share could add to these predictions.
  */
 public final class CrossValidationSlidePrior {
 
@@ -31,6 +33,8 @@ public final class CrossValidationSlidePrior {
     public static final String AS_GIVEN = "tta1_t050";
     public static final String DEFAULT = "slide_default";
     public static final String CHOSEN = "slide_chosen_on_other_folds";
+    /** The cells adjusted to each slide's labelled share ({@link SlidePrior#adjustToLabelledShares}): a bound. */
+    public static final String LABELLED_SHARE = "slide_labelled_share_bound";
     /** The slide error of the estimated shares at the default sharpening (rather than of cells counted at 0.5). */
     public static final String SHARE_ERROR = "estimated_share_slide_mae_pp";
 
@@ -77,6 +81,9 @@ public final class CrossValidationSlidePrior {
             put(test, byVariant, AS_GIVEN, Metrics.compute(fold.p(), fold.y(), fold.slides(), 0.5));
             put(test, byVariant, DEFAULT, SlidePrior.metrics(fold.p(), fold.y(), fold.slides(), SlidePrior.DEFAULT_SHARPEN));
             put(test, byVariant, CHOSEN, SlidePrior.metrics(fold.p(), fold.y(), fold.slides(), chosen));
+            float[] bound = SlidePrior.adjustToLabelledShares(fold.p(), fold.y(), fold.slides(),
+                    SlidePrior.DEFAULT_SHARPEN).probabilities();
+            put(test, byVariant, LABELLED_SHARE, Metrics.compute(bound, fold.y(), fold.slides(), 0.5));
             double shareError = SlidePrior.shareMaePp(
                     SlidePrior.adjust(fold.p(), fold.slides(), SlidePrior.DEFAULT_SHARPEN), fold.y(), fold.slides());
             node.put(SHARE_ERROR, shareError);

@@ -105,6 +105,22 @@ class SlidePriorTest {
     }
 
     @Test
+    void theBoundAdjustsEachCellToItsSlidesLabelledShareCountedWithHalfAPseudoCellOfEachClass() {
+        float[] p = {0.6f, 0.3f, 0.7f, 0.6f, 0.4f};
+        boolean[] y = {false, false, false, true, true};
+        String[] slides = {"a", "a", "a", "b", null};
+        SlidePrior.Result r = SlidePrior.adjustToLabelledShares(p, y, slides, 1.0);
+        assertThat(r.slideShare().get("a")).isCloseTo(0.5 / 4, within(1e-12));
+        assertThat(r.slideShare().get("b")).isCloseTo(1.5 / 2, within(1e-12));
+        // Bayes against one half: a's odds 0.6 / 0.4 * (1/8) / (7/8) = 3/14, b's 0.6 / 0.4 * 3 = 9/2
+        assertThat(r.probabilities()[0]).isCloseTo(3f / 17, within(1e-6f));
+        assertThat(r.probabilities()[3]).isCloseTo(9f / 11, within(1e-6f));
+        assertThat(r.probabilities()[4]).isEqualTo(0.4f);
+        assertThatThrownBy(() -> SlidePrior.adjustToLabelledShares(p, new boolean[4], slides, 1.0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aSharpeningThatIsNotPositiveIsRefused() {
         assertThatThrownBy(() -> SlidePrior.adjust(new float[] {0.5f}, new String[] {"s"}, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sharpen");
