@@ -50,8 +50,17 @@ public final class ReviewLabelsCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "24", description = "Cells per direction printed and drawn (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--grid", paramLabel = "FILE", description = "Write a PNG of the --top most confident cells per direction.")
+    @Option(names = "--grid", paramLabel = "FILE",
+            description = "Write a PNG of the --top cells per direction (most confident, or --random).")
     Path grid;
+
+    @Option(names = "--random", description = "Print and draw --top cells per direction drawn at random (seeded by"
+            + " --seed) instead of the most confident: what the contradictions are typically like.")
+    boolean random;
+
+    @Option(names = "--seed", defaultValue = "7",
+            description = "Seed of the --random draw (default: ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Write every contradicted cell (file,label,patient,slide,fold,p).")
     Path csv;
@@ -82,8 +91,10 @@ public final class ReviewLabelsCommand implements Callable<Integer> {
         r.errorsByPatient().entrySet().stream().limit(8)
                 .forEach(e -> out.printf(" %s %d", e.getKey(), e.getValue()));
         out.println(r.errorsByPatient().size() > 8 ? " ..." : "");
-        printTop(out, "labelled parasitized, lowest P", r.parasitizedCalledUninfected());
-        printTop(out, "labelled uninfected, highest P", r.uninfectedCalledParasitized());
+        printTop(out, random ? "labelled parasitized, drawn at random" : "labelled parasitized, lowest P",
+                shown(r.parasitizedCalledUninfected()));
+        printTop(out, random ? "labelled uninfected, drawn at random" : "labelled uninfected, highest P",
+                shown(r.uninfectedCalledParasitized()));
         if (csv != null) {
             writeCsv(r);
             out.printf("csv          %s%n", csv);
@@ -96,6 +107,12 @@ public final class ReviewLabelsCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The --top cells of one direction that are printed and drawn: the most confident, or a random draw. */
+    private List<Suspect> shown(List<Suspect> suspects) {
+        return random ? LabelReview.randomDraw(suspects, top, seed)
+                : suspects.subList(0, Math.min(top, suspects.size()));
+    }
+
     private static void printBands(PrintWriter out, String who, List<Suspect> suspects) {
         int[] b = LabelReview.Result.bands(suspects);
         out.printf("%s %8d %8d %8d   (%d)%n", who, b[0], b[1], b[2], suspects.size());
@@ -103,7 +120,7 @@ public final class ReviewLabelsCommand implements Callable<Integer> {
 
     private void printTop(PrintWriter out, String title, List<Suspect> suspects) {
         out.printf("%s:%n", title);
-        for (Suspect s : suspects.subList(0, Math.min(Math.min(top, 10), suspects.size()))) {
+        for (Suspect s : suspects.subList(0, Math.min(10, suspects.size()))) {
             out.printf("  P %.3f  %s  (patient %s, fold %d)%n", s.probability(), s.row().file(), s.row().patient(),
                     s.row().fold());
         }
@@ -134,18 +151,19 @@ public final class ReviewLabelsCommand implements Callable<Integer> {
     }
 
     private CellGrid.Block block(String title, List<Suspect> suspects, Path dir, int[] missing) {
-        List<RgbImage> shown = new ArrayList<>();
+        List<RgbImage> images = new ArrayList<>();
         List<String> captions = new ArrayList<>();
-        for (Suspect s : suspects.subList(0, Math.min(top, suspects.size()))) {
+        for (Suspect s : shown(suspects)) {
             try {
-                shown.add(ImageDecoder.decode(Files.readAllBytes(dir.resolve(s.row().label()).resolve(s.row().file()))));
+                Path image = dir.resolve(s.row().label()).resolve(s.row().file());
+                images.add(ImageDecoder.decode(Files.readAllBytes(image)));
                 captions.add(String.format(Locale.ROOT, "P %.3f %s", s.probability(), s.row().patient()));
             } catch (java.io.IOException | ImageDecodeException e) {
                 missing[0]++;
             }
         }
-        return new CellGrid.Block(String.format("%s (%d most confident of %d)", title, shown.size(), suspects.size()),
-                shown, captions);
+        return new CellGrid.Block(String.format("%s (%d %s of %d)", title, images.size(),
+                random ? "drawn at random" : "most confident", suspects.size()), images, captions);
     }
 
     public static void main(String[] args) {

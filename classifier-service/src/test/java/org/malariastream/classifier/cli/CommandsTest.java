@@ -87,6 +87,15 @@ class CommandsTest {
         Run eight = run(new ReviewLabelsCommand(), csv.toString(), "--views", "8");
         assertThat(eight.code()).as(eight.err()).isZero();
         assertThat(eight.out()).as("8 views average the last cell down to 0.25").contains("7 cells, 4 contradicted");
+        Path drawnGrid = tmp.resolve("drawn.png");
+        Run drawn = run(new ReviewLabelsCommand(), csv.toString(), "--images", SharedData.images().toString(),
+                "--random", "--top", "1", "--grid", drawnGrid.toString());
+        assertThat(drawn.code()).as(drawn.err()).isZero();
+        assertThat(drawn.out()).contains("labelled parasitized, drawn at random",
+                "labelled uninfected, drawn at random");
+        assertThat(drawn.out().lines().filter(l -> l.startsWith("  P ")).count()).as("one cell per direction")
+                .isEqualTo(2);
+        assertThat(ImageIO.read(drawnGrid.toFile()).getWidth()).as("one cell per row").isEqualTo(CellGrid.TILE + 8);
         Run notPredictions = run(new ReviewLabelsCommand(), Files.createDirectories(tmp.resolve("no-cv")).toString());
         assertThat(notPredictions.code()).isEqualTo(1);
         assertThat(notPredictions.err()).contains("no predictions file");

@@ -2,10 +2,12 @@ package org.malariastream.classifier.model.train;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.malariastream.classifier.model.train.CvPredictions.Row;
 
 /**
@@ -55,7 +57,25 @@ public final class LabelReview {
         }
     }
 
+    /** Most confident contradiction first; ties by the cell's key, so that the order never depends on input order. */
+    private static final Comparator<Suspect> MOST_CONFIDENT =
+            Comparator.comparingDouble(Suspect::disagreement).reversed().thenComparing(s -> s.row().key());
+
     private LabelReview() {}
+
+    /**
+     * {@code n} of {@code suspects} drawn at random (all of them if there are no more), most confident first.
+     * The most confident contradictions are the likeliest label errors by construction; a random draw shows
+     * what the contradictions are typically like. The same suspects and seed draw the same cells.
+     */
+    public static List<Suspect> randomDraw(List<Suspect> suspects, int n, long seed) {
+        List<Suspect> shuffled = new ArrayList<>(suspects);
+        shuffled.sort(MOST_CONFIDENT);
+        Collections.shuffle(shuffled, new Random(seed));
+        List<Suspect> drawn = new ArrayList<>(shuffled.subList(0, Math.min(n, shuffled.size())));
+        drawn.sort(MOST_CONFIDENT);
+        return drawn;
+    }
 
     /** Reviews {@code rows} with P the mean of their first {@code views} views (1, 2, 4 or 8). */
     public static Result review(Collection<Row> rows, int views) {
@@ -73,10 +93,8 @@ public final class LabelReview {
                 byPatient.merge(r.patient(), 1, Integer::sum);
             }
         }
-        Comparator<Suspect> mostConfident = Comparator.comparingDouble(Suspect::disagreement).reversed()
-                .thenComparing(s -> s.row().key());
-        missedParasites.sort(mostConfident);
-        falseParasites.sort(mostConfident);
+        missedParasites.sort(MOST_CONFIDENT);
+        falseParasites.sort(MOST_CONFIDENT);
         Map<String, Integer> sorted = new LinkedHashMap<>();
         byPatient.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
