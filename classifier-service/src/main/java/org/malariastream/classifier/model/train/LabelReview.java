@@ -70,7 +70,7 @@ public final class LabelReview {
      */
     public static List<Suspect> randomDraw(List<Suspect> suspects, int n, long seed) {
         List<Suspect> shuffled = new ArrayList<>(suspects);
-        shuffled.sort(MOST_CONFIDENT);
+        shuffled.sort(MOST_CONFIDENT); // so that the draw depends on the cells and the seed, not on their order
         Collections.shuffle(shuffled, new Random(seed));
         List<Suspect> drawn = new ArrayList<>(shuffled.subList(0, Math.min(n, shuffled.size())));
         drawn.sort(MOST_CONFIDENT);
