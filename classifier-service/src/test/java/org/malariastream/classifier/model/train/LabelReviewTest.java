@@ -33,6 +33,9 @@ class LabelReviewTest {
         assertThat(drawn).hasSize(4).isSubsetOf(all).doesNotHaveDuplicates();
         assertThat(drawn).extracting(Suspect::disagreement).isSortedAccordingTo((a, b) -> Double.compare(b, a));
         assertThat(files(LabelReview.randomDraw(all, 4, 7))).isEqualTo(files(drawn));
+        List<Suspect> reversed = new ArrayList<>(all);
+        java.util.Collections.reverse(reversed);
+        assertThat(files(LabelReview.randomDraw(reversed, 4, 7))).as("not the input order").isEqualTo(files(drawn));
         // not the four most confident, for some seed: a draw, not the top
         assertThat(java.util.stream.LongStream.range(0, 5)
                 .mapToObj(seed -> files(LabelReview.randomDraw(all, 4, seed))).distinct().count()).isGreaterThan(1);
