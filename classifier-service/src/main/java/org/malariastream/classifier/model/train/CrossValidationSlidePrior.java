@@ -77,15 +77,18 @@ public final class CrossValidationSlidePrior {
             node.put("fold", n);
             node.put("cells", fold.size());
             node.put("chosen_sharpen", chosen);
+            float[] p = fold.p();
+            boolean[] y = fold.y();
+            String[] slides = fold.slides();
+            // the default adjustment serves both its figures and the error of its estimated shares
+            SlidePrior.Result atDefault = SlidePrior.adjust(p, slides, SlidePrior.DEFAULT_SHARPEN);
             ObjectNode test = node.putObject("test");
-            put(test, byVariant, AS_GIVEN, Metrics.compute(fold.p(), fold.y(), fold.slides(), 0.5));
-            put(test, byVariant, DEFAULT, SlidePrior.metrics(fold.p(), fold.y(), fold.slides(), SlidePrior.DEFAULT_SHARPEN));
-            put(test, byVariant, CHOSEN, SlidePrior.metrics(fold.p(), fold.y(), fold.slides(), chosen));
-            float[] bound = SlidePrior.adjustToLabelledShares(fold.p(), fold.y(), fold.slides(),
-                    SlidePrior.DEFAULT_SHARPEN).probabilities();
-            put(test, byVariant, LABELLED_SHARE, Metrics.compute(bound, fold.y(), fold.slides(), 0.5));
-            double shareError = SlidePrior.shareMaePp(
-                    SlidePrior.adjust(fold.p(), fold.slides(), SlidePrior.DEFAULT_SHARPEN), fold.y(), fold.slides());
+            put(test, byVariant, AS_GIVEN, Metrics.compute(p, y, slides, 0.5));
+            put(test, byVariant, DEFAULT, Metrics.compute(atDefault.probabilities(), y, slides, 0.5));
+            put(test, byVariant, CHOSEN, SlidePrior.metrics(p, y, slides, chosen));
+            float[] bound = SlidePrior.adjustToLabelledShares(p, y, slides, SlidePrior.DEFAULT_SHARPEN).probabilities();
+            put(test, byVariant, LABELLED_SHARE, Metrics.compute(bound, y, slides, 0.5));
+            double shareError = SlidePrior.shareMaePp(atDefault, y, slides);
             node.put(SHARE_ERROR, shareError);
             shareErrors.add(shareError);
         });
