@@ -91,16 +91,17 @@ public final class ReviewLabelsCommand implements Callable<Integer> {
         r.errorsByPatient().entrySet().stream().limit(8)
                 .forEach(e -> out.printf(" %s %d", e.getKey(), e.getValue()));
         out.println(r.errorsByPatient().size() > 8 ? " ..." : "");
-        printTop(out, random ? "labelled parasitized, drawn at random" : "labelled parasitized, lowest P",
-                shown(r.parasitizedCalledUninfected()));
-        printTop(out, random ? "labelled uninfected, drawn at random" : "labelled uninfected, highest P",
-                shown(r.uninfectedCalledParasitized()));
+        // chosen once, so that the printout and the grid show the same cells
+        List<Suspect> missedShown = shown(r.parasitizedCalledUninfected());
+        List<Suspect> falseShown = shown(r.uninfectedCalledParasitized());
+        printTop(out, random ? "labelled parasitized, drawn at random" : "labelled parasitized, lowest P", missedShown);
+        printTop(out, random ? "labelled uninfected, drawn at random" : "labelled uninfected, highest P", falseShown);
         if (csv != null) {
             writeCsv(r);
             out.printf("csv          %s%n", csv);
         }
         if (grid != null) {
-            int missing = writeGrid(r, dir);
+            int missing = writeGrid(r, missedShown, falseShown, dir);
             out.printf("grid         %s%s%n", grid, missing == 0 ? "" : " (" + missing + " image(s) not found or not decodable under " + dir + ")");
         }
         out.flush();
@@ -141,19 +142,23 @@ public final class ReviewLabelsCommand implements Callable<Integer> {
         }
     }
 
-    /** Draws the top cells of both directions; returns how many images could not be read. */
-    private int writeGrid(LabelReview.Result r, Path dir) throws Exception {
+    /** Draws the shown cells of both directions; returns how many images could not be read. */
+    private int writeGrid(LabelReview.Result r, List<Suspect> missedShown, List<Suspect> falseShown, Path dir)
+            throws Exception {
         int[] missing = {0};
         CellGrid.write(List.of(
-                block("labelled Parasitized, model says uninfected", r.parasitizedCalledUninfected(), dir, missing),
-                block("labelled Uninfected, model says parasitized", r.uninfectedCalledParasitized(), dir, missing)), grid);
+                block("labelled Parasitized, model says uninfected", missedShown,
+                        r.parasitizedCalledUninfected().size(), dir, missing),
+                block("labelled Uninfected, model says parasitized", falseShown,
+                        r.uninfectedCalledParasitized().size(), dir, missing)), grid);
         return missing[0];
     }
 
-    private CellGrid.Block block(String title, List<Suspect> suspects, Path dir, int[] missing) {
+    /** One direction's block: {@code shown} of its {@code total} contradicted cells. */
+    private CellGrid.Block block(String title, List<Suspect> shown, int total, Path dir, int[] missing) {
         List<RgbImage> images = new ArrayList<>();
         List<String> captions = new ArrayList<>();
-        for (Suspect s : shown(suspects)) {
+        for (Suspect s : shown) {
             try {
                 Path image = dir.resolve(s.row().label()).resolve(s.row().file());
                 images.add(ImageDecoder.decode(Files.readAllBytes(image)));
@@ -163,7 +168,7 @@ public final class ReviewLabelsCommand implements Callable<Integer> {
             }
         }
         return new CellGrid.Block(String.format("%s (%d %s of %d)", title, images.size(),
-                random ? "drawn at random" : "most confident", suspects.size()), images, captions);
+                random ? "drawn at random" : "most confident", total), images, captions);
     }
 
     public static void main(String[] args) {
