@@ -99,9 +99,7 @@ public final class ClassifierService implements AutoCloseable {
 
     static Map<String, Object> consumerConfig(KafkaConnection connection, ClassifierSettings s) {
         Map<String, Object> cfg = new HashMap<>(connection.rawConsumer(s.groupId()));
-        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         cfg.put(ConsumerConfig.CLIENT_ID_CONFIG, "classifier-" + s.instanceId());
-        cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         cfg.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, s.maxBatch());
         // A crashed instance's partitions wait for the group to notice; 10 s rather than Kafka's 45 s.
         cfg.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
@@ -109,6 +107,12 @@ public final class ClassifierService implements AutoCloseable {
             cfg.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "classifier-" + s.instanceId());
         }
         cfg.putAll(connection.extraProperties());
+        // What the loop depends on is set last, so that no site setting can undo it: raw bytes, so that a record
+        // that does not decode becomes a dead letter rather than an error inside poll(), and offsets committed
+        // only inside the transactions.
+        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return cfg;
     }
 

@@ -10,6 +10,7 @@ import org.malariastream.avro.CellImage;
 import org.malariastream.avro.CellPrediction;
 import org.malariastream.avro.DeadLetter;
 import org.malariastream.classifier.model.ModelSpec;
+import org.malariastream.schemas.DeadLetters;
 
 /** The records the classifier writes: one prediction per good image, one dead letter per bad record. */
 final class OutputRecords {
@@ -43,7 +44,7 @@ final class OutputRecords {
 
     DeadLetter deadLetter(PreparedBatch.Rejected r, Instant now) {
         ConsumerRecord<byte[], byte[]> record = r.record();
-        return DeadLetter.newBuilder()
+        return DeadLetters.withOriginalValue(DeadLetter.newBuilder()
                 .setService(SERVICE)
                 .setStage(r.stage())
                 .setReason(r.reason())
@@ -52,12 +53,12 @@ final class OutputRecords {
                 .setSourcePartition(record.partition())
                 .setSourceOffset(record.offset())
                 .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-                .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
                 .setEventId(r.image() == null ? null : r.image().getEventId())
                 .setSlideId(r.image() == null ? keyText(record) : r.image().getSlideId())
                 .setCellId(r.image() == null ? null : r.image().getCellId())
                 .setOccurredAt(now)
-                .setAttributes(Map.of("instance", instanceId, "model", model.name() + ":" + model.version()))
+                .setAttributes(Map.of("instance", instanceId, "model", model.name() + ":" + model.version())),
+                        record.value())
                 .build();
     }
 

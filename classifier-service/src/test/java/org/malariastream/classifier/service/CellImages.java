@@ -11,10 +11,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.malariastream.avro.CellClass;
@@ -67,11 +70,20 @@ final class CellImages {
                 .setChannel(IngestChannel.OTHER).build();
     }
 
-    static void send(LocalStack stack, List<CellImage> images) {
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(connection(stack).producer("test-images"))) {
+    static void send(LocalStack stack, List<CellImage> images) throws Exception {
+        Map<String, Object> cfg = new HashMap<>(connection(stack).producer("test-images"));
+        // Compressed, an image over the 1 MB limit still reaches the topic, as from a scanner integration with
+        // compression on: the classifier must dead-letter it without carrying it whole.
+        cfg.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
+        cfg.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20);
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(cfg)) {
             for (CellImage image : images) {
-                producer.send(new ProducerRecord<>(Topics.CELL_IMAGES.name(), image.getSlideId(), image));
+                sent.add(producer.send(new ProducerRecord<>(Topics.CELL_IMAGES.name(), image.getSlideId(), image)));
             }
+        }
+        for (Future<RecordMetadata> f : sent) {
+            f.get(); // a test image the broker refused would make the test wait for it in vain
         }
     }
 

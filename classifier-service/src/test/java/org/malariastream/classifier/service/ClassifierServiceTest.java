@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,8 +23,10 @@ import org.malariastream.avro.DeadLetter;
 import org.malariastream.avro.DeadLetterReason;
 import org.malariastream.avro.DeadLetterStage;
 import org.malariastream.classifier.model.Locations;
+import org.malariastream.common.KafkaConnection;
 import org.malariastream.common.image.ImageLimits;
 import org.malariastream.common.image.TestImages;
+import org.malariastream.schemas.DeadLetters;
 import org.malariastream.stack.LocalStack;
 
 /**
@@ -48,6 +53,21 @@ class ClassifierServiceTest {
     }
 
     @Test
+    void siteSettingsCannotReplaceTheRawBytesTheLoopReadsNorCommitOffsetsOutsideTheTransactions() {
+        KafkaConnection site = new KafkaConnection("127.0.0.1:9092", "http://127.0.0.1:8081", Map.of(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, "io.confluent.kafka.serializers.KafkaAvroDeserializer",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "7"));
+        Map<String, Object> cfg = ClassifierService.consumerConfig(site, settings("cfg", 0));
+        String raw = ByteArrayDeserializer.class.getName();
+        assertThat(cfg).containsEntry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, raw)
+                .containsEntry(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, raw)
+                .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
+                .as("other site settings still win").containsEntry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "7");
+    }
+
+    @Test
     void everyGoodImageGetsExactlyOnePredictionAndEveryBadRecordADeadLetter() throws Exception {
         List<CellImages.Cell> cells = CellImages.real(240, "svc");
         byte[] png = TestImages.realPng();
@@ -55,7 +75,9 @@ class ClassifierServiceTest {
                 CellImages.image("svc-bad", "empty", new byte[0]),
                 CellImages.image("svc-bad", "truncated", Arrays.copyOf(png, png.length / 2)),
                 CellImages.image("svc-bad", "not-an-image", "a text file, not a cell".getBytes(StandardCharsets.UTF_8)),
-                CellImages.image("svc-bad", "huge", TestImages.pngHeaderClaiming(20_000, 20_000)));
+                CellImages.image("svc-bad", "huge", TestImages.pngHeaderClaiming(20_000, 20_000)),
+                // Too large to carry in a dead letter under Kafka's 1 MiB limit: it used to stall every partition.
+                CellImages.image("svc-bad", "too-large", new byte[1_100_000]));
         List<CellImage> all = new ArrayList<>(cells.stream().map(CellImages.Cell::image).toList());
         all.addAll(120, bad); // the poison sits in the middle of the stream
         CellImages.send(stack, all);
@@ -84,13 +106,19 @@ class ClassifierServiceTest {
             assertThat(any.getExpectedCellCount()).isEqualTo(40);
             assertThat(any.getClassifiedAt()).isAfterOrEqualTo(any.getCapturedAt());
 
-            List<DeadLetter> letters = CellImages.deadLetters(stack, 6, Duration.ofMinutes(1));
+            List<DeadLetter> letters = CellImages.deadLetters(stack, 7, Duration.ofMinutes(1));
             Map<String, DeadLetter> byCell = letters.stream().filter(l -> l.getCellId() != null)
                     .collect(Collectors.toMap(DeadLetter::getCellId, Function.identity()));
             assertThat(byCell.get("empty").getReason()).isEqualTo(DeadLetterReason.EMPTY_PAYLOAD);
             assertThat(byCell.get("truncated").getReason()).isEqualTo(DeadLetterReason.TRUNCATED_IMAGE);
             assertThat(byCell.get("not-an-image").getReason()).isEqualTo(DeadLetterReason.NOT_AN_IMAGE);
             assertThat(byCell.get("huge").getReason()).isEqualTo(DeadLetterReason.DIMENSIONS_OUT_OF_RANGE);
+            DeadLetter tooLarge = byCell.remove("too-large");
+            assertThat(tooLarge.getReason()).isEqualTo(DeadLetterReason.PAYLOAD_TOO_LARGE);
+            assertThat(tooLarge.getOriginalValue()).as("not carried: it stays at its source offset").isNull();
+            assertThat(Integer.parseInt(tooLarge.getAttributes().get(DeadLetters.ORIGINAL_BYTES)))
+                    .as("its size instead, the image's and its envelope's").isGreaterThan(1_100_000);
+            assertThat(tooLarge.getSourceOffset()).isNotNull();
             assertThat(byCell.values()).allSatisfy(l -> {
                 assertThat(l.getStage()).isEqualTo(DeadLetterStage.VALIDATION);
                 assertThat(l.getService()).isEqualTo("classifier");
@@ -107,7 +135,7 @@ class ClassifierServiceTest {
             assertThat(unreadable).filteredOn(l -> l.getReason() == DeadLetterReason.NOT_WIRE_FORMAT).singleElement()
                     .satisfies(l -> assertThat(StandardCharsets.UTF_8.decode(l.getOriginalValue()).toString())
                             .isEqualTo("{\"slideId\":\"svc-raw\"}"));
-            assertThat(letters).hasSize(6);
+            assertThat(letters).hasSize(7);
 
             String metrics = new String(new java.net.URL("http://127.0.0.1:" + service.httpPort() + "/metrics")
                     .openStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -13,6 +13,7 @@ import org.malariastream.avro.DeadLetter;
 import org.malariastream.avro.DeadLetterReason;
 import org.malariastream.avro.DeadLetterStage;
 import org.malariastream.metrics.cells.CellState;
+import org.malariastream.schemas.DeadLetters;
 import org.malariastream.schemas.Topics;
 import org.malariastream.schemas.registry.SchemaRegistryException;
 import org.malariastream.schemas.registry.WireFormat;
@@ -123,7 +124,7 @@ public final class InputDecoder {
     private static CellInput reject(Origin origin, byte[] key, byte[] value, DeadLetterStage stage,
             DeadLetterReason reason, String message, String slideId, String cellId) {
         String keyText = key == null ? null : new String(key, StandardCharsets.UTF_8);
-        DeadLetter letter = DeadLetter.newBuilder()
+        DeadLetter letter = DeadLetters.withOriginalValue(DeadLetter.newBuilder()
                 .setService(SERVICE)
                 .setStage(stage)
                 .setReason(reason)
@@ -132,11 +133,10 @@ public final class InputDecoder {
                 .setSourcePartition(origin.partition())
                 .setSourceOffset(origin.offset())
                 .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
-                .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
                 .setSlideId(slideId != null ? slideId : keyText)
                 .setCellId(cellId)
                 .setOccurredAt(Instant.ofEpochMilli(origin.nowMs()))
-                .setAttributes(Map.of())
+                .setAttributes(Map.of()), value)
                 .build();
         return new CellInput.Rejected(letter);
     }

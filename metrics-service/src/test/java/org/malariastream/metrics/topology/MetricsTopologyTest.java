@@ -29,6 +29,7 @@ import org.malariastream.avro.SlideResult;
 import org.malariastream.avro.SlideStatus;
 import org.malariastream.metrics.slides.Wilson;
 import org.malariastream.metrics.testing.CellRecords;
+import org.malariastream.schemas.DeadLetters;
 import org.malariastream.stack.LocalStack;
 import org.malariastream.stack.junit.LocalStackExtension;
 
@@ -306,6 +307,9 @@ class MetricsTopologyTest {
             h.rawPredictions.pipeInput("s4", json);
             byte[] unknownSchema = ByteBuffer.allocate(9).put((byte) 0).putInt(987_654).putInt(42).array();
             h.rawPredictions.pipeInput("s4", unknownSchema);
+            byte[] huge = new byte[1_100_000]; // a dead letter carrying it would be over Kafka's 1 MiB limit
+            huge[0] = '{';
+            h.rawPredictions.pipeInput("s4", huge);
             h.predict(prediction("s4", "nan", Double.NaN));
             h.rawPredictions.pipeInput("s4", (byte[]) null);
             h.predict(prediction("s4", "ok", 0.7));
@@ -313,7 +317,8 @@ class MetricsTopologyTest {
 
             List<DeadLetter> letters = h.deadLetters.readValuesToList();
             assertThat(letters).extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.NOT_WIRE_FORMAT,
-                    DeadLetterReason.UNKNOWN_SCHEMA, DeadLetterReason.MALFORMED_RECORD, DeadLetterReason.EMPTY_PAYLOAD);
+                    DeadLetterReason.UNKNOWN_SCHEMA, DeadLetterReason.NOT_WIRE_FORMAT,
+                    DeadLetterReason.MALFORMED_RECORD, DeadLetterReason.EMPTY_PAYLOAD);
             DeadLetter first = letters.get(0);
             assertThat(first.getService()).isEqualTo("metrics");
             assertThat(first.getSourceTopic()).isEqualTo("cells.predictions");
@@ -321,6 +326,9 @@ class MetricsTopologyTest {
             assertThat(bytes(first.getOriginalValue())).isEqualTo(json);
             assertThat(first.getMessage()).contains("magic byte");
             assertThat(bytes(letters.get(1).getOriginalValue())).isEqualTo(unknownSchema);
+            assertThat(letters.get(2).getOriginalValue()).as("too large to carry").isNull();
+            assertThat(letters.get(2).getAttributes()).containsEntry(DeadLetters.ORIGINAL_BYTES, "1100000");
+            assertThat(letters.get(2).getSourceOffset()).as("where it stays").isNotNull();
 
             SlideResult slide = TopologyHarness.latestByKey(h.runningSlides.readKeyValuesToList()).get("s4");
             assertThat(slide.getCellsClassified()).isEqualTo(1);
