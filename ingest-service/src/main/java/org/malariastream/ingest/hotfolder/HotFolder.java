@@ -16,11 +16,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.malariastream.avro.DeadLetterReason;
 import org.malariastream.avro.IngestChannel;
+import org.malariastream.common.image.ImageCheck;
 import org.malariastream.ingest.intake.CellIntake;
 import org.malariastream.ingest.intake.CellSubmission;
 import org.malariastream.ingest.intake.IntakeResult;
@@ -163,6 +165,13 @@ public final class HotFolder {
             byte[] bytes;
             Instant capturedAt;
             try {
+                Optional<ImageCheck.Rejected> tooLarge = intake.checkSize(Files.size(file));
+                if (tooLarge.isPresent()) {
+                    intake.countRefused(IngestChannel.HOT_FOLDER.name(), DeadLetterReason.PAYLOAD_TOO_LARGE);
+                    reject(file, rejectedPath(file), DeadLetterReason.PAYLOAD_TOO_LARGE, tooLarge.get().message());
+                    rejected++;
+                    continue;
+                }
                 bytes = Files.readAllBytes(file);
                 capturedAt = Files.getLastModifiedTime(file).toInstant();
             } catch (IOException e) {

@@ -24,6 +24,7 @@ import org.malariastream.avro.DeadLetterReason;
 import org.malariastream.avro.DeadLetterStage;
 import org.malariastream.common.image.ImageCheck;
 import org.malariastream.common.image.ImageInspector;
+import org.malariastream.schemas.DeadLetters;
 import org.malariastream.schemas.Topics;
 
 /**
@@ -125,6 +126,15 @@ public final class CellIntake implements AutoCloseable {
     }
 
     /**
+     * The size check a door can make before reading a file, so that one over the limit is refused unread; the
+     * door keeps the file (the hot folder's rejected/ folder, the replayed dataset) and counts it with
+     * {@link #countRefused}.
+     */
+    public Optional<ImageCheck.Rejected> checkSize(long bytes) {
+        return inspector.checkSize(bytes);
+    }
+
+    /**
      * Records input refused before it could become a submission (e.g. a body over the size limit) in the
      * rejected counter only: its bytes were never read, so there is nothing to dead-letter.
      */
@@ -154,16 +164,15 @@ public final class CellIntake implements AutoCloseable {
             attributes.put("scannerId", s.scannerId());
         }
         boolean slideIdValid = Identifiers.problem("slide id", s.slideId()).isEmpty();
-        DeadLetter letter = DeadLetter.newBuilder()
+        DeadLetter letter = DeadLetters.withOriginalValue(DeadLetter.newBuilder()
                 .setService(SERVICE)
                 .setStage(DeadLetterStage.INGEST)
                 .setReason(reason)
                 .setMessage(message)
-                .setOriginalValue(s.image() == null ? null : ByteBuffer.wrap(s.image()))
                 .setSlideId(truncate(s.slideId()))
                 .setCellId(truncate(s.cellId()))
                 .setOccurredAt(Instant.now())
-                .setAttributes(attributes)
+                .setAttributes(attributes), s.image())
                 .build();
         counter("ingest.cells.rejected", "channel", s.channel().name(), "reason", reason.name()).increment();
         return send(Topics.INGEST_DLQ.name(), slideIdValid ? s.slideId() : null, letter)

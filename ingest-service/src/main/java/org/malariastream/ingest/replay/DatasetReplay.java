@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,10 +20,13 @@ import org.malariastream.avro.CellClass;
 import org.malariastream.avro.DeadLetterReason;
 import org.malariastream.avro.IngestChannel;
 import org.malariastream.common.dataset.NihLayout;
+import org.malariastream.common.image.ImageCheck;
 import org.malariastream.ingest.intake.CellIntake;
 import org.malariastream.ingest.intake.CellSubmission;
 import org.malariastream.ingest.intake.IntakeResult;
 import org.malariastream.ingest.intake.LabelSubmission;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replays a labelled dataset in the NIH layout as scanner events, slide by slide, each slide announcing
@@ -30,6 +34,8 @@ import org.malariastream.ingest.intake.LabelSubmission;
  * For validation runs and demos: the same door checks as a real scanner's, the same deterministic ids.
  */
 public final class DatasetReplay {
+    private static final Logger log = LoggerFactory.getLogger(DatasetReplay.class);
+
     /**
      * @param cellsPerSecond pace, or 0 for as fast as Kafka takes them
      * @param limit most cells to send, or 0 for all
@@ -86,6 +92,16 @@ public final class DatasetReplay {
         for (int i = 0; i < cells.size() && failure.get() == null; i++) {
             pace(start, i);
             NihLayout.CellFile cell = cells.get(i);
+            Optional<ImageCheck.Rejected> tooLarge = intake.checkSize(size(cell.path()));
+            if (tooLarge.isPresent()) {
+                // Refused unread, as the hot folder does; the file stays where it is, in the dataset.
+                intake.countRefused(IngestChannel.REPLAY.name(), DeadLetterReason.PAYLOAD_TOO_LARGE);
+                rejected.get(DeadLetterReason.PAYLOAD_TOO_LARGE).incrementAndGet();
+                log.warn("Rejected {}: {} ({})", cell.path(), DeadLetterReason.PAYLOAD_TOO_LARGE,
+                        tooLarge.get().message());
+                progress.advanced(done.incrementAndGet(), total(rejected));
+                continue;
+            }
             byte[] bytes = read(cell.path());
             inFlight.acquire();
             CellSubmission submission = new CellSubmission(IngestChannel.REPLAY, settings.scannerId(), cell.name().slide(),
@@ -111,7 +127,7 @@ public final class DatasetReplay {
                     failure.compareAndSet(null, error.getCause() != null ? error.getCause() : error);
                 }
                 inFlight.release();
-                progress.advanced(done.incrementAndGet(), rejected.values().stream().mapToInt(AtomicInteger::get).sum());
+                progress.advanced(done.incrementAndGet(), total(rejected));
             });
         }
         inFlight.acquire(settings.maxInFlight()); // every callback has run
@@ -139,6 +155,18 @@ public final class DatasetReplay {
         long wait = due - System.nanoTime();
         if (wait > 0) {
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+    }
+
+    private static int total(Map<DeadLetterReason, AtomicInteger> counts) {
+        return counts.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
         }
     }
 

@@ -90,6 +90,8 @@ class HotFolderTest {
         Files.write(badDir.resolve("truncated.png"), Arrays.copyOf(png, 900));
         Files.writeString(badDir.resolve("text.png"), "not an image, just text renamed to .png");
         Files.write(badDir.resolve("bomb.png"), TestImages.pngHeaderClaiming(20_000, 20_000));
+        byte[] giant = Arrays.copyOf(png, 1_100_000); // over the limit, and too large for a dead letter
+        Files.write(badDir.resolve("giant.png"), giant);
         Files.writeString(badDir.resolve("notes.txt"), "microscope notes");
         Files.write(badDir.resolve("cell_9.png.part"), Arrays.copyOf(png, 100));
         Files.write(inbox.resolve("stray.png"), png);
@@ -104,6 +106,9 @@ class HotFolderTest {
         assertThat(reason(rejected, "truncated.png")).isEqualTo("TRUNCATED_IMAGE");
         assertThat(reason(rejected, "text.png")).isEqualTo("NOT_AN_IMAGE");
         assertThat(reason(rejected, "bomb.png")).isEqualTo("DIMENSIONS_OUT_OF_RANGE");
+        assertThat(reason(rejected, "giant.png")).as("refused unread, not retried for ever")
+                .isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(Files.readAllBytes(rejected.resolve("giant.png"))).as("kept as it was").isEqualTo(giant);
         assertThat(reason(rejected, "notes.txt")).isEqualTo("NOT_AN_IMAGE");
         assertThat(Files.readAllBytes(rejected.resolve("truncated.png"))).as("kept as it was").isEqualTo(Arrays.copyOf(png, 900));
         assertThat(Files.exists(inbox.resolve("rejected/stray.png.reason"))).isTrue();

@@ -38,7 +38,7 @@ class DatasetReplayTest {
     /** Two real slides: 18 cells (10 parasitized) and 15 cells (7 parasitized). */
     private static final List<String> SLIDES = List.of("IMG_20150918_144104", "IMG_20150918_144348");
 
-    /** A dataset folder with the two slides' real cells, plus broken and foreign files. */
+    /** A dataset folder with the two slides' real cells, plus broken, oversized and foreign files. */
     private static Path dataset(Path dir) throws IOException {
         for (String cls : List.of("Parasitized", "Uninfected")) {
             Path target = Files.createDirectories(dir.resolve(cls));
@@ -51,6 +51,9 @@ class DatasetReplayTest {
         byte[] png = TestImages.realPng();
         Files.write(dir.resolve("Parasitized/C999P1ThinF_IMG_20990101_000000_cell_1.png"), new byte[0]);
         Files.write(dir.resolve("Parasitized/C999P1ThinF_IMG_20990101_000000_cell_2.png"), Arrays.copyOf(png, 500));
+        // over the limit, and too large for a dead letter: it used to stop the whole replay
+        Files.write(dir.resolve("Parasitized/C999P1ThinF_IMG_20990101_000000_cell_3.png"),
+                Arrays.copyOf(png, 1_100_000));
         Files.writeString(dir.resolve("Uninfected/Thumbs.db"), "not a cell");
         return dir;
     }
@@ -83,11 +86,12 @@ class DatasetReplayTest {
         assertThat(summary.published()).isEqualTo(33);
         assertThat(summary.parasitized()).isEqualTo(17);
         assertThat(summary.uninfected()).isEqualTo(16);
-        assertThat(summary.rejected()).containsOnly(Map.entry(DeadLetterReason.EMPTY_PAYLOAD, 1), Map.entry(DeadLetterReason.TRUNCATED_IMAGE, 1));
+        assertThat(summary.rejected()).containsOnly(Map.entry(DeadLetterReason.EMPTY_PAYLOAD, 1),
+                Map.entry(DeadLetterReason.TRUNCATED_IMAGE, 1), Map.entry(DeadLetterReason.PAYLOAD_TOO_LARGE, 1));
         assertThat(summary.unnamedFiles()).isEqualTo(1);
         assertThat(summary.labels()).isEqualTo(33);
-        assertThat(started.get()).isEqualTo(35);
-        assertThat(last.get()).isEqualTo(35);
+        assertThat(started.get()).isEqualTo(36);
+        assertThat(last.get()).isEqualTo(36);
 
         List<ConsumerRecord<String, CellImage>> events = KafkaProbe.read(stack, Topics.CELL_IMAGES.name(),
                 rs -> rs.stream().filter(r -> r.value().getScannerId().equals(scanner)).count() >= 66, Duration.ofSeconds(30));

@@ -1,6 +1,7 @@
 package org.malariastream.common.image;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.zip.CRC32;
 import org.malariastream.avro.DeadLetterReason;
 import org.malariastream.avro.ImageFormat;
@@ -23,13 +24,29 @@ public final class ImageInspector {
         this.limits = limits;
     }
 
+    /**
+     * The size check alone, for a door that knows the size before it reads the bytes (a file): input over the
+     * limit is refused without being read, so a huge file can neither exhaust memory nor be dead-lettered whole.
+     */
+    public Optional<ImageCheck.Rejected> checkSize(long bytes) {
+        if (bytes <= limits.maxBytes()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ImageCheck.Rejected(DeadLetterReason.PAYLOAD_TOO_LARGE,
+                "the image is " + bytes + " bytes, more than the limit of " + limits.maxBytes()));
+    }
+
+    public ImageLimits limits() {
+        return limits;
+    }
+
     public ImageCheck inspect(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
             return reject(DeadLetterReason.EMPTY_PAYLOAD, "the image is empty (0 bytes)");
         }
-        if (bytes.length > limits.maxBytes()) {
-            return reject(DeadLetterReason.PAYLOAD_TOO_LARGE,
-                    "the image is " + bytes.length + " bytes, more than the limit of " + limits.maxBytes());
+        Optional<ImageCheck.Rejected> tooLarge = checkSize(bytes.length);
+        if (tooLarge.isPresent()) {
+            return tooLarge.get();
         }
         if (startsWith(bytes, PNG_SIGNATURE)) {
             return inspectPng(bytes);
