@@ -119,20 +119,12 @@ public final class IngestHttpServer implements AutoCloseable {
             tooLarge(ctx, length);
             return;
         }
-        byte[] body;
-        try {
-            body = ctx.bodyAsBytes();
-        } catch (HttpResponseException e) {
-            if (e.getStatus() == 413) {
-                tooLarge(ctx, -1);
-                return;
-            }
-            throw e;
-        }
-        if (body.length > settings.maxBodyBytes()) {
-            tooLarge(ctx, body.length);
+        Optional<byte[]> read = boundedBody(ctx);
+        if (read.isEmpty()) {
+            tooLarge(ctx, -1);
             return;
         }
+        byte[] body = read.get();
         Integer expected;
         Instant capturedAt;
         try {
@@ -166,9 +158,15 @@ public final class IngestHttpServer implements AutoCloseable {
     }
 
     private void postLabel(Context ctx) {
+        Optional<byte[]> body = boundedBody(ctx);
+        if (body.isEmpty()) {
+            new Problem(DeadLetterReason.PAYLOAD_TOO_LARGE.name(), "Body too large", 413, "a label body is JSON of"
+                    + " a few hundred bytes; this one is over " + settings.maxBodyBytes() + " bytes").send(ctx);
+            return;
+        }
         JsonNode json;
         try {
-            json = JSON.readTree(ctx.body());
+            json = JSON.readTree(body.get());
         } catch (IOException e) {
             new Problem("MALFORMED_RECORD", "Malformed label", 400, "the body must be JSON such as"
                     + " {\"label\":\"PARASITIZED\",\"source\":\"microscopist:jdoe\"}").send(ctx);
@@ -203,6 +201,20 @@ public final class IngestHttpServer implements AutoCloseable {
             }
             return null;
         }));
+    }
+
+    /**
+     * The body, or empty when it is over the limit. Reading stops one byte past the limit: Javalin checks only a
+     * declared Content-Length, and a chunked body declares none, so reading it whole would buffer whatever is sent.
+     */
+    private Optional<byte[]> boundedBody(Context ctx) {
+        int limit = settings.maxBodyBytes();
+        try {
+            byte[] body = ctx.req().getInputStream().readNBytes(limit == Integer.MAX_VALUE ? limit : limit + 1);
+            return body.length > limit ? Optional.empty() : Optional.of(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the request body", e);
+        }
     }
 
     private void health(Context ctx) {

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +19,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.AfterAll;
@@ -176,6 +183,43 @@ class IngestHttpServerTest {
         assertThat(big.get("detail").asText()).contains("1000000");
         problem(post(open, "/v1/slides/" + slide + "/cells/txt", "text/plain", "x".getBytes(StandardCharsets.UTF_8)), 415, "UNSUPPORTED_MEDIA_TYPE");
         problem(post(open, "/v1/slides/" + slide + "/cells/h", "image/png", TestImages.realPng(), "X-Expected-Cell-Count", "many"), 400, "INVALID_HEADER");
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedWithoutBeingReadWhole() throws Exception {
+        // A chunked body declares no length, so only reading can find it too large: reading must stop at the limit,
+        // not buffer whatever is sent. The client never ends its body (64 MB, no last chunk), so only a server that
+        // stops reading at the limit can answer at all.
+        long cap = 64L << 20;
+        try (Socket socket = new Socket("127.0.0.1", open.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/slides/" + slide + "/cells/chunked HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            CompletableFuture<String> statusLine = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                            .readLine();
+                } catch (IOException e) {
+                    return "no answer: " + e;
+                }
+            });
+            byte[] chunk = new byte[64 * 1024];
+            byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            long sent = 0;
+            try {
+                while (sent < cap && !statusLine.isDone()) {
+                    out.write(size);
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    sent += chunk.length;
+                }
+            } catch (IOException closedByTheServer) {
+                // it answered and closed the connection while we were still sending
+            }
+            assertThat(statusLine.get(30, TimeUnit.SECONDS)).as("an answer to a body that never ends")
+                    .startsWith("HTTP/1.1 413");
+        }
     }
 
     @Test
