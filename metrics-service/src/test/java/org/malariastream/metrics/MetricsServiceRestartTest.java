@@ -113,6 +113,44 @@ class MetricsServiceRestartTest {
         assertThat(finals).containsOnlyKeys("restart-slide-0", "restart-slide-1").containsValues(1);
     }
 
+    @Test
+    void aCorrectedFinalResultStillOwedWhenTheServiceStopsGoesOutAfterItsRestart(LocalStack stack, @TempDir Path dir)
+            throws Exception {
+        KafkaConnection connection = StackFixtures.connection(stack);
+        String version = "it-late-final";
+        String slide = "late-final-" + System.nanoTime();
+        StackFixtures.send(connection, List.of(label(slide, "c0", true), label(slide, "c1", false),
+                prediction(slide, "c0", 0.9, version, T0, 3), prediction(slide, "c1", 0.1, version, T0, 3),
+                prediction(slide, "c2", 0.2, version, T0, 3)));
+        Path state = dir.resolve("state");
+        // Emitting every 10 minutes: the corrected final result cannot go out before the stop.
+        try (MetricsService first = new MetricsService(
+                StackFixtures.config(connection, "it-late-final", state, Duration.ofMinutes(10))).start()) {
+            await().atMost(PATIENCE).until(() -> labelledCells(first.baseUrl(), slide) == 2);
+            assertThat(StackFixtures.get(first.baseUrl() + "/api/slides/" + slide).json().get("status").asText())
+                    .isEqualTo("COMPLETE");
+            StackFixtures.send(connection, List.of(label(slide, "c2", false))); // a late label
+            await().atMost(PATIENCE).until(() -> labelledCells(first.baseUrl(), slide) == 3);
+        }
+        try (MetricsService second = new MetricsService(
+                StackFixtures.config(connection, "it-late-final", state, Duration.ofMillis(500))).start()) {
+            await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).until(() -> finals(connection, slide)
+                    .stream().anyMatch(r -> r.getLabelledCells() == 3));
+        }
+        assertThat(finals(connection, slide)).extracting(SlideResult::getLabelledCells)
+                .as("the first final result, then the corrected one, once").containsExactly(2L, 3L);
+    }
+
+    private static long labelledCells(String baseUrl, String slide) {
+        StackFixtures.Response r = StackFixtures.get(baseUrl + "/api/slides/" + slide);
+        return r.status() == 200 ? r.json().get("labelledCells").asLong() : -1;
+    }
+
+    private static List<SlideResult> finals(KafkaConnection connection, String slide) {
+        return readAll(connection, Topics.RESULTS_SLIDES.name()).stream().filter(r -> r.key().equals(slide))
+                .map(r -> (SlideResult) r.value()).toList();
+    }
+
     private static long completeSlides(String baseUrl) {
         StackFixtures.Response r = StackFixtures.get(baseUrl + "/api/slides?status=complete");
         if (r.status() != 200) {

@@ -42,6 +42,12 @@ public final class SlideState {
     private long lastActivityAt;
     private SlideStatus status = SlideStatus.IN_PROGRESS;
     private CompletionReason completionReason;
+    /**
+     * A complete slide changed after its final result went out (a late label, a corrected prediction), and the
+     * corrected final result has not gone out yet. Kept in the store, so that a restart or a move of the task to
+     * another instance still sends it.
+     */
+    private boolean finalOwed;
 
     public SlideState(String slideId) {
         this.slideId = slideId;
@@ -110,6 +116,14 @@ public final class SlideState {
 
     public boolean isComplete() {
         return status == SlideStatus.COMPLETE;
+    }
+
+    public boolean finalOwed() {
+        return finalOwed;
+    }
+
+    public void finalOwed(boolean owed) {
+        finalOwed = owed;
     }
 
     public String slideId() {
@@ -200,7 +214,8 @@ public final class SlideState {
                 .putLong(firstCapturedAt == null ? Long.MIN_VALUE : firstCapturedAt).putLong(lastActivityAt);
         out.put((byte) status.ordinal());
         out.put((byte) (completionReason == null ? -1 : completionReason.ordinal()));
-        out.put((byte) (scoresKept ? 1 : 0));
+        // One byte of flags: bit 0 scores kept, bit 1 final owed (format 2 wrote 0 or 1, so it reads the same).
+        out.put((byte) ((scoresKept ? 1 : 0) | (finalOwed ? 2 : 0)));
         scores.writeTo(out);
         joinedScores.writeTo(out);
         return Arrays.copyOf(out.array(), out.position());
@@ -235,7 +250,9 @@ public final class SlideState {
         if (format == FORMAT_WITHOUT_SCORES) {
             s.scoresKept = false;
         } else {
-            s.scoresKept = in.get() == 1;
+            byte flags = in.get();
+            s.scoresKept = (flags & 1) != 0;
+            s.finalOwed = (flags & 2) != 0;
             s.scores = SlideScores.readFrom(in);
             s.joinedScores = SlideScores.readFrom(in);
         }

@@ -91,6 +91,9 @@ final class CellProcessor implements Processor<String, CellInput, String, Emissi
                     openSlides.put(s.slideId(), s.lastActivityAt());
                     changedSlides.add(s.slideId());
                 }
+                if (s.finalOwed()) {
+                    correctedFinals.add(s.slideId()); // the task closed before it went out
+                }
             }
         }
     }
@@ -137,6 +140,9 @@ final class CellProcessor implements Processor<String, CellInput, String, Emissi
         boolean wasComplete = slide.isComplete();
         if (!wasComplete && slide.expectedCountReached()) {
             slide.complete(CompletionReason.EXPECTED_COUNT_REACHED);
+        }
+        if (wasComplete) {
+            slide.finalOwed(true); // in the store with the change itself, not only in correctedFinals
         }
         slides.put(slideId, slide);
         changedSlides.add(slideId);
@@ -192,6 +198,8 @@ final class CellProcessor implements Processor<String, CellInput, String, Emissi
         for (String slideId : correctedFinals) {
             SlideState slide = slide(slideId);
             context.forward(new Record<>(slideId, new Emission.SlideUpdate(slide.toResult(now, settings.slidePriorSharpen()), true), now));
+            slide.finalOwed(false); // committed together with the result it was owed
+            slides.put(slideId, slide);
         }
         correctedFinals.clear();
         for (String slideId : changedSlides) {

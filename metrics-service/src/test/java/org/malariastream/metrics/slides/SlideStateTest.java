@@ -34,6 +34,21 @@ class SlideStateTest {
     }
 
     @Test
+    void anOwedFinalResultIsKeptInTheStoredFormBesideTheScores() {
+        SlideState s = new SlideState("s2");
+        s.apply(cell(0.9, true), +1);
+        s.complete(org.malariastream.avro.CompletionReason.IDLE_TIMEOUT);
+        assertThat(SlideState.fromBytes(s.toBytes()).finalOwed()).isFalse();
+        s.finalOwed(true);
+        SlideState copy = SlideState.fromBytes(s.toBytes());
+        assertThat(copy.finalOwed()).isTrue();
+        assertThat(copy.toResult(5000, 1.25)).as("scores still kept").isEqualTo(s.toResult(5000, 1.25));
+        assertThat(copy.toResult(5000, 1.25).getSlideAwareParasitaemiaPct()).isNotNull();
+        copy.finalOwed(false);
+        assertThat(SlideState.fromBytes(copy.toBytes()).finalOwed()).isFalse();
+    }
+
+    @Test
     void aStateWrittenBeforeTheScoresWereKeptIsReadWithoutASlideAwareEstimate() {
         // format 1: format byte, five strings, expected count, nine longs, status and completion reason
         ByteBuffer b = ByteBuffer.allocate(200);

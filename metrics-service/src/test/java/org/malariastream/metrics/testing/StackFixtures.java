@@ -38,10 +38,16 @@ public final class StackFixtures {
     }
 
     public static MetricsService.Config config(KafkaConnection connection, String applicationId, Path stateDir) {
+        return config(connection, applicationId, stateDir, Duration.ofMillis(500));
+    }
+
+    /** The same with another emit interval (running results, snapshots, corrected final results). */
+    public static MetricsService.Config config(KafkaConnection connection, String applicationId, Path stateDir,
+            Duration emitInterval) {
         return new MetricsService.Config(connection, applicationId, stateDir, "127.0.0.1", 0, "127.0.0.1", 1,
                 Duration.ofMillis(100), 8L * 1024 * 1024,
                 new MetricsSettings(Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofMinutes(10),
-                        Duration.ofMillis(500), 3.0, 100, 1.25),
+                        emitInterval, 3.0, 100, 1.25),
                 false);
     }
 
