@@ -65,6 +65,9 @@ public final class QueryService {
 
     public List<ModelView> localModels() {
         List<ModelView> out = new ArrayList<>();
+        if (!runsTaskWith(MetricsTopology.MODEL_METRICS_STORE)) {
+            return out;
+        }
         try (KeyValueIterator<String, ModelView> it = modelStore().all()) {
             it.forEachRemaining(kv -> {
                 if (kv.value.isCumulative()) {
@@ -144,6 +147,9 @@ public final class QueryService {
 
     public List<SlideView> localSlides(String status, int limit) {
         List<SlideView> out = new ArrayList<>();
+        if (!runsTaskWith(MetricsTopology.SLIDES_STORE)) {
+            return out;
+        }
         try (KeyValueIterator<String, SlideState> it = slideStore().all()) {
             while (it.hasNext()) {
                 SlideState s = it.next().value;
@@ -182,6 +188,20 @@ public final class QueryService {
         } catch (InvalidStateStoreException e) {
             throw new NotReadyException("store " + name + " is not queryable now (" + streams.state() + ")", e);
         }
+    }
+
+    /**
+     * Whether this instance runs an active task with the store, and so has a part of it to list. It may run none:
+     * with more instances than partitions, or when it is given tasks of the other sub-topology only. Its local
+     * store would then never become queryable, and a listing that waited for it would answer 503 for good. While
+     * the group rebalances, the store itself says whether it is ready.
+     */
+    private boolean runsTaskWith(String store) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return true;
+        }
+        return streams.streamsMetadataForStore(store).stream()
+                .anyMatch(m -> m.hostInfo().equals(self) && m.stateStoreNames().contains(store));
     }
 
     private HostInfo owner(String store, String key) {

@@ -25,11 +25,24 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, CellInp
         this.meters = meters;
     }
 
+    /**
+     * Registers the record counters when the topology is built rather than when a task starts, so that an
+     * instance that runs no decoding task (more instances than partitions) still reports them, at 0.
+     */
+    static void registerCounters(MeterRegistry meters) {
+        recordCounter(meters, Topics.CELL_PREDICTIONS);
+        recordCounter(meters, Topics.CELL_LABELS);
+    }
+
+    private static Counter recordCounter(MeterRegistry meters, Topics.Topic topic) {
+        return meters.counter("malaria.metrics.records", "topic", topic.name());
+    }
+
     @Override
     public void init(ProcessorContext<String, CellInput> context) {
         this.context = context;
-        this.predictions = meters.counter("malaria.metrics.records", "topic", Topics.CELL_PREDICTIONS.name());
-        this.labels = meters.counter("malaria.metrics.records", "topic", Topics.CELL_LABELS.name());
+        this.predictions = recordCounter(meters, Topics.CELL_PREDICTIONS);
+        this.labels = recordCounter(meters, Topics.CELL_LABELS);
     }
 
     @Override

@@ -48,6 +48,7 @@ public final class MetricsTopology {
     public static Topology build(MetricsSettings settings, MetricsSerdes serdes, MeterRegistry meters,
             java.util.function.Function<String, KeyValueBytesStoreSupplier> storeKind) {
         StreamsBuilder builder = new StreamsBuilder();
+        DecodeProcessor.registerCounters(meters);
         InputDecoder decoder = new InputDecoder(serdes.predictions().deserializer(), serdes.labels().deserializer());
         FhirReports fhir = new FhirReports(settings.presenceThresholdPct());
 
