@@ -17,6 +17,7 @@ final class IngestRuntime implements AutoCloseable {
     final CellIntake intake;
 
     IngestRuntime(KafkaConnection connection, ImageLimits limits) {
+        IntakeProducer.requireRoomFor(connection, limits.maxBytes());
         this.producer = IntakeProducer.create(connection, "ingest");
         this.intake = new CellIntake(producer, new ImageInspector(limits), meters);
     }
