@@ -159,8 +159,11 @@ public final class SchemaRegistryClient {
         try {
             json = JSON.readTree(res.body().isEmpty() ? "{}" : res.body());
         } catch (IOException e) {
-            throw new SchemaRegistryException("Schema registry at " + base + " answered " + res.statusCode()
-                    + " with a body that is not JSON: " + abbreviate(res.body()), res.statusCode(), -1);
+            // Not the registry's answer (a proxy's page, a wrong URL): nothing about the record, so retryable.
+            throw new SchemaRegistryUnavailableException("Schema registry at " + base + " answered "
+                    + res.statusCode() + " to " + method + " " + path + " with a body that is not JSON: "
+                    + abbreviate(res.body()) + ". Check schema.registry.url; the request can be retried.",
+                    res.statusCode());
         }
         int status = res.statusCode();
         if (status >= 200 && status < 300) {
@@ -180,8 +183,27 @@ public final class SchemaRegistryClient {
             case 422 -> "refused the schema as invalid";
             default -> "answered " + status;
         };
-        throw new SchemaRegistryException("Schema registry at " + base + " " + what + " [" + method + " " + path
-                + " -> " + status + (code > 0 ? ", error " + code : "") + ": " + detail + "]", status, code);
+        String message = "Schema registry at " + base + " " + what + " [" + method + " " + path
+                + " -> " + status + (code > 0 ? ", error " + code : "") + ": " + detail + "]";
+        if (saysNothingAboutTheRecord(status, code)) {
+            throw new SchemaRegistryUnavailableException(message + ". The request can be retried once that is fixed.",
+                    status);
+        }
+        throw new SchemaRegistryException(message, status, code);
+    }
+
+    /**
+     * Refused credentials, a rate limit or a 404 without one of the registry's own 404xx codes (a wrong URL):
+     * the site's to fix, not the record's fault. Services retry these rather than dead-letter every record
+     * while credentials are rotated. An unknown subject or schema, an incompatible or invalid schema are the
+     * record's, and retrying does not help.
+     */
+    private static boolean saysNothingAboutTheRecord(int status, int code) {
+        return switch (status) {
+            case 401, 403, 407, 408, 429 -> true;
+            case 404 -> code / 100 != 404;
+            default -> false;
+        };
     }
 
     private static String schemaBody(Schema schema) {

@@ -1,6 +1,9 @@
 package org.malariastream.schemas.registry;
 
-/** No registry answered (refused, timed out, or a 5xx): retry once it is back. */
+/**
+ * No registry answered (refused, timed out, or a 5xx), or none could be asked (credentials refused, rate limited,
+ * a wrong URL): retry once it is back or fixed.
+ */
 public class SchemaRegistryUnavailableException extends SchemaRegistryException {
     private static final long serialVersionUID = 1L;
 

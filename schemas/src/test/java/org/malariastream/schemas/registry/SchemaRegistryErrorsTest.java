@@ -42,8 +42,12 @@ class SchemaRegistryErrorsTest {
     }
 
     private ConfluentAvroDeserializer deserializer() {
+        return deserializer(stack.schemaRegistryUrl());
+    }
+
+    private static ConfluentAvroDeserializer deserializer(String url) {
         ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer();
-        deserializer.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, stack.schemaRegistryUrl(),
+        deserializer.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, url,
                 AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
         return deserializer;
     }
@@ -107,6 +111,41 @@ class SchemaRegistryErrorsTest {
                 })
                 .hasMessageContaining("does not know the schema")
                 .hasMessageContaining("/schemas/ids/" + 0x7f123456);
+    }
+
+    @Test
+    void aUrlThatIsNotTheConfluentApiIsRetryableNotTheRecordsFault() {
+        String root = stack.schemaRegistryUrl().replace("/apis/ccompat/v7", ""); // Apicurio itself, another API
+        byte[] bytes = serializer(stack.schemaRegistryUrl(), Map.of())
+                .serialize("errors.url", SampleRecords.realCellImage());
+        assertThatThrownBy(() -> deserializer(root).deserialize("errors.url", bytes))
+                .isInstanceOfSatisfying(SchemaRegistryUnavailableException.class,
+                        e -> assertThat(e.httpStatus()).isEqualTo(404))
+                .hasMessageContaining(root);
+    }
+
+    /** No registry here refuses credentials (see below): a JDK HTTP server answers as Confluent's does. */
+    @Test
+    void refusedCredentialsAndRateLimitsAreRetryableSoNoRecordIsDeadLetteredForThem() throws Exception {
+        for (int status : new int[] {401, 403, 429}) {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", exchange -> {
+                byte[] body = ("{\"error_code\":" + status + ",\"message\":\"no\"}").getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(status, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            try {
+                String url = "http://127.0.0.1:" + server.getAddress().getPort();
+                assertThatThrownBy(() -> deserializer(url).deserialize("cells.images", new byte[] {0, 0, 0, 0, 7, 2}))
+                        .as("status %d", status)
+                        .isInstanceOfSatisfying(SchemaRegistryUnavailableException.class,
+                                e -> assertThat(e.httpStatus()).isEqualTo(status));
+            } finally {
+                server.stop(0);
+            }
+        }
     }
 
     @Test
