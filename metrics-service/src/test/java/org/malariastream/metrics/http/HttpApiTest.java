@@ -52,11 +52,12 @@ class HttpApiTest {
 
         // Three instances for four tasks (two partitions, two sub-topologies): one of them runs at most one task,
         // so it lacks a store and must still list everything from the others.
-        try (MetricsService a = new MetricsService(StackFixtures.config(connection, "it-http", dir.resolve("a"))).start();
-                MetricsService b = new MetricsService(StackFixtures.config(connection, "it-http", dir.resolve("b"))).start();
-                MetricsService c = new MetricsService(StackFixtures.config(connection, "it-http", dir.resolve("c"))).start()) {
+        try (MetricsService a = instance(connection, dir.resolve("a"));
+                MetricsService b = instance(connection, dir.resolve("b"));
+                MetricsService c = instance(connection, dir.resolve("c"))) {
             await().atMost(PATIENCE).pollInterval(Duration.ofMillis(300)).until(() -> Stream.of(a, b, c).allMatch(i ->
-                    StackFixtures.modelCount(i.baseUrl(), VERSION) == slides * 10 && complete(i.baseUrl()) == slides / 2));
+                    StackFixtures.modelCount(i.baseUrl(), VERSION) == slides * 10
+                            && complete(i.baseUrl()) == slides / 2));
 
             // The work is shared: each instance owns some slides (the input has two partitions).
             Set<String> owners = new HashSet<>();
@@ -123,6 +124,10 @@ class HttpApiTest {
                         .contains("kafka_stream_thread_process_total").contains("jvm_memory_used_bytes");
             }
         }
+    }
+
+    private static MetricsService instance(KafkaConnection connection, Path state) {
+        return new MetricsService(StackFixtures.config(connection, "it-http", state)).start();
     }
 
     private static long complete(String baseUrl) {
