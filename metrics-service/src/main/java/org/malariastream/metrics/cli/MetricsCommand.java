@@ -64,7 +64,8 @@ public final class MetricsCommand implements Callable<Integer> {
     Duration windowRetention;
 
     @Option(names = "--slide-idle-timeout", defaultValue = "${env:MALARIA_METRICS_SLIDE_IDLE_TIMEOUT:-10m}", converter = DurationConverter.class,
-            description = "A slide without new cells for this long is complete (when its expected count never comes)."
+            description = "A slide without new predictions for this long is complete (when its expected count never"
+                    + " comes; labels do not count)."
                     + " Env: MALARIA_METRICS_SLIDE_IDLE_TIMEOUT. Default: ${DEFAULT-VALUE}.")
     Duration slideIdleTimeout;
 

@@ -153,8 +153,11 @@ final class CellProcessor implements Processor<String, CellInput, String, Emissi
             } else {
                 completed(slide, now);
             }
-        } else if (slide.classified() > 0) {
+        } else if (input instanceof PredictionInput) {
             openSlides.put(slideId, now);
+        } else if (slide.classified() > 0) {
+            // A label does not restart the idle clock: labels trickling in must not hold a slide open for ever.
+            openSlides.putIfAbsent(slideId, now);
         }
     }
 

@@ -301,6 +301,25 @@ class MetricsTopologyTest {
     }
 
     @Test
+    void labelsDoNotHoldASlideOpenOnlyNewPredictionsDo() {
+        MetricsSettings settings = new MetricsSettings(Duration.ofMinutes(5), Duration.ofHours(1),
+                Duration.ofMinutes(2), Duration.ofSeconds(1), 3.0, 50, 1.25);
+        try (TopologyHarness h = new TopologyHarness(registryUrl, settings)) {
+            h.predict(prediction("s7", "a", 0.9));
+            h.predict(prediction("s7", "b", 0.1));
+            h.advance(Duration.ofSeconds(60));
+            h.label(label("s7", "a", true)); // a microscopist at work, a label every minute or so
+            h.advance(Duration.ofSeconds(50));
+            h.label(label("s7", "b", false));
+            h.advance(Duration.ofSeconds(11));
+            List<KeyValue<String, SlideResult>> finals = h.finalSlides.readKeyValuesToList();
+            assertThat(finals).as("121 s after the last prediction, 11 s after the last label").hasSize(1);
+            assertThat(finals.get(0).value.getCompletionReason()).isEqualTo(CompletionReason.IDLE_TIMEOUT);
+            assertThat(finals.get(0).value.getLabelledCells()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void undecodableRecordsGoToTheDeadLetterTopicAndTheStreamGoesOn() {
         try (TopologyHarness h = harness()) {
             byte[] json = "{\"slideId\":\"s4\"}".getBytes();
