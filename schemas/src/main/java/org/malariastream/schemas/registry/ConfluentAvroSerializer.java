@@ -4,11 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -66,7 +70,15 @@ public class ConfluentAvroSerializer implements Serializer<Object> {
                     + data.getClass().getName());
         }
         Schema schema = record.getSchema();
-        int id = schemaId(topic, schema);
+        String subject = subjects.subject(topic, isKey, schema);
+        if (!config.autoRegister() && config.useLatestVersion()) {
+            return writeAsLatest(topic, subject, record);
+        }
+        int id = config.autoRegister() ? registry.register(subject, schema) : registry.lookup(subject, schema);
+        return write(topic, id, schema, record);
+    }
+
+    private byte[] write(String topic, int id, Schema schema, IndexedRecord record) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             out.write(WireFormat.header(id));
@@ -80,12 +92,28 @@ public class ConfluentAvroSerializer implements Serializer<Object> {
         }
     }
 
-    private int schemaId(String topic, Schema schema) {
-        String subject = subjects.subject(topic, isKey, schema);
-        if (config.autoRegister()) {
-            return registry.register(subject, schema);
+    /**
+     * The bytes must be in the schema their id names, as Confluent's serializer writes them: a record of another
+     * schema (a producer built on an older version) is resolved into the latest one first, by Avro's rules.
+     */
+    private byte[] writeAsLatest(String topic, String subject, IndexedRecord record) {
+        int id = registry.latestId(subject);
+        Schema latest = registry.schemaById(id);
+        Schema own = record.getSchema();
+        if (latest.equals(own)) {
+            return write(topic, id, own, record);
         }
-        return config.useLatestVersion() ? registry.latestId(subject) : registry.lookup(subject, schema);
+        GenericRecord resolved;
+        try {
+            byte[] ownBytes = write(topic, id, own, record);
+            resolved = new GenericDatumReader<GenericRecord>(own, latest).read(null, DecoderFactory.get()
+                    .binaryDecoder(ownBytes, WireFormat.HEADER_SIZE, ownBytes.length - WireFormat.HEADER_SIZE, null));
+        } catch (IOException | AvroTypeException e) {
+            throw new SerializationException("Cannot write " + own.getFullName() + " to " + topic + " in the latest"
+                    + " schema of " + subject + " (id " + id + "): it cannot read this record (" + e.getMessage()
+                    + "). Register the record's schema, or set use.latest.version=false.", e);
+        }
+        return write(topic, id, latest, resolved);
     }
 
     private DatumWriter<Object> writer(Schema schema, IndexedRecord record) {
