@@ -2,6 +2,7 @@ package org.malariastream.metrics.topology;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
@@ -27,6 +28,8 @@ import org.malariastream.schemas.registry.WireFormat;
  */
 public final class InputDecoder {
     static final String SERVICE = "metrics";
+    /** How far ahead of this service's clock a prediction's classifiedAt may be: host clocks drift by seconds. */
+    static final Duration MAX_CLOCK_AHEAD = Duration.ofHours(1);
 
     private final Deserializer<CellPrediction> predictions;
     private final Deserializer<CellLabel> labels;
@@ -84,6 +87,15 @@ public final class InputDecoder {
         if (!(probability >= 0.0 && probability <= 1.0)) {
             return reject(origin, key, value, DeadLetterStage.VALIDATION, DeadLetterReason.MALFORMED_RECORD,
                     "probabilityParasitized " + probability + " is not in [0, 1]", p.getSlideId(), p.getCellId());
+        }
+        long aheadMs = p.getClassifiedAt().toEpochMilli() - origin.nowMs();
+        if (aheadMs > MAX_CLOCK_AHEAD.toMillis()) {
+            // Windows are kept for a retention counted back from the newest: one prediction from a clock a day
+            // ahead would push every current window out, on every restart too, until the cell is reclassified.
+            return reject(origin, key, value, DeadLetterStage.VALIDATION, DeadLetterReason.MALFORMED_RECORD,
+                    "classifiedAt " + p.getClassifiedAt() + " is " + Duration.ofMillis(aheadMs).toMinutes()
+                            + " min ahead of this service's clock (at most " + MAX_CLOCK_AHEAD.toMinutes()
+                            + " min is taken): check the classifier host's clock", p.getSlideId(), p.getCellId());
         }
         boolean parasitized = switch (p.getLabel()) {
             case PARASITIZED -> true;

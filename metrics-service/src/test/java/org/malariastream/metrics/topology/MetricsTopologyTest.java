@@ -320,6 +320,29 @@ class MetricsTopologyTest {
     }
 
     @Test
+    void aPredictionFromAClockADayAheadIsDeadLetteredAndTheWindowsStay() {
+        try (TopologyHarness h = harness()) {
+            h.predict(prediction("s8", "a", 0.9));
+            h.label(label("s8", "a", true));
+            Instant dayAhead = TopologyHarness.WALL_CLOCK_START.plus(Duration.ofHours(25));
+            h.predict(prediction("s8", "b", 0.1, "1.0.0", dayAhead, null));
+            h.label(label("s8", "b", false));
+            h.predict(prediction("s8", "c", 0.8, "1.0.0", T0.plusSeconds(5), null));
+            h.label(label("s8", "c", true));
+            h.tick();
+
+            assertThat(h.deadLetters.readValuesToList()).singleElement().satisfies(l -> {
+                assertThat(l.getReason()).isEqualTo(DeadLetterReason.MALFORMED_RECORD);
+                assertThat(l.getCellId()).isEqualTo("b");
+                assertThat(l.getMessage()).contains("ahead of this service's clock");
+            });
+            ModelMetrics window = h.latestModelMetrics().get(M1 + "@" + T0);
+            assertThat(window).as("the current window is still there").isNotNull();
+            assertThat(window.getCount()).as("with both cells").isEqualTo(2);
+        }
+    }
+
+    @Test
     void undecodableRecordsGoToTheDeadLetterTopicAndTheStreamGoesOn() {
         try (TopologyHarness h = harness()) {
             byte[] json = "{\"slideId\":\"s4\"}".getBytes();
