@@ -250,15 +250,7 @@ final class InferenceLoop implements Runnable {
     /** Drops all uncommitted work, aborts the transaction, rewinds to the committed offsets. */
     private void recover(boolean newProducer) {
         metrics.aborted.increment();
-        if (pending != null) {
-            pending.cancel(false);
-            try {
-                pending.get();
-            } catch (Exception ignored) {
-                // the batch is dropped either way
-            }
-            pending = null;
-        }
+        dropPending();
         gathered.clear();
         offsets.clear();
         capturedInTransaction.clear();
@@ -299,6 +291,24 @@ final class InferenceLoop implements Runnable {
                 consumer.seekToBeginning(List.of(tp));
             }
         }
+    }
+
+    /**
+     * Drops the batch being prepared once its preparation has ended. Cancelling would not stop a preparation that
+     * is running, and the next one, on this thread or the decoder's, must not write the buffers it still writes.
+     */
+    private void dropPending() {
+        if (pending == null) {
+            return;
+        }
+        try {
+            pending.get();
+        } catch (ExecutionException e) {
+            // the batch is dropped either way
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pending = null;
     }
 
     private static PreparedBatch await(Future<PreparedBatch> future) {
@@ -360,10 +370,7 @@ final class InferenceLoop implements Runnable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // No longer the owner: nothing taken from them may be committed by us.
             log.warn("Partitions lost: {}; dropping uncommitted work", partitions);
-            if (pending != null) {
-                pending.cancel(false);
-                pending = null;
-            }
+            dropPending();
             gathered.clear();
             offsets.clear();
             capturedInTransaction.clear();
