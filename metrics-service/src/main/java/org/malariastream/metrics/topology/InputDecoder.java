@@ -75,7 +75,7 @@ public final class InputDecoder {
     }
 
     private CellInput validate(Origin origin, byte[] key, byte[] value, CellPrediction p) {
-        String problem = identifierProblem(p.getSlideId(), p.getCellId());
+        String problem = identifierProblem(p.getSlideId(), p.getCellId(), key);
         if (problem == null && (p.getModelName().isBlank() || p.getModelVersion().isBlank())) {
             problem = "modelName and modelVersion must not be blank";
         }
@@ -110,7 +110,7 @@ public final class InputDecoder {
     }
 
     private CellInput validate(Origin origin, byte[] key, byte[] value, CellLabel l) {
-        String problem = identifierProblem(l.getSlideId(), l.getCellId());
+        String problem = identifierProblem(l.getSlideId(), l.getCellId(), key);
         if (problem != null) {
             return reject(origin, key, value, DeadLetterStage.VALIDATION, DeadLetterReason.INVALID_IDENTIFIER,
                     "label " + problem, l.getSlideId(), l.getCellId());
@@ -123,12 +123,18 @@ public final class InputDecoder {
         return new CellInput.LabelInput(l.getSlideId(), l.getCellId(), l.getLabel() == CellClass.PARASITIZED);
     }
 
-    private static String identifierProblem(String slideId, String cellId) {
+    private static String identifierProblem(String slideId, String cellId, byte[] key) {
         if (slideId == null || slideId.isBlank() || cellId == null || cellId.isBlank()) {
             return "has a blank slideId or cellId";
         }
         if (slideId.indexOf('\u001f') >= 0 || cellId.indexOf('\u001f') >= 0) {
             return "has a control character in slideId or cellId";
+        }
+        // A slide's predictions and labels meet only on one partition, the one their key (the slide) hashes to.
+        String keyText = key == null ? null : new String(key, StandardCharsets.UTF_8);
+        if (!slideId.equals(keyText)) {
+            return "has the Kafka key " + (keyText == null ? "null" : "'" + keyText + "'") + ", not its slideId '"
+                    + slideId + "': a slide's records must be keyed by the slide to meet on one partition";
         }
         return null;
     }

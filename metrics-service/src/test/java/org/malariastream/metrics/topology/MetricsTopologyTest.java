@@ -343,6 +343,22 @@ class MetricsTopologyTest {
     }
 
     @Test
+    void recordsNotKeyedByTheirSlideAreDeadLetteredRatherThanMissTheirPartners() {
+        try (TopologyHarness h = harness()) {
+            h.predict(prediction("s9", "a", 0.9));
+            h.labels.pipeInput("a", label("s9", "a", true)); // keyed by the cell: another partition in general
+            h.labels.pipeInput((String) null, label("s9", "a", true));
+            h.tick();
+            assertThat(h.deadLetters.readValuesToList()).hasSize(2).allSatisfy(l -> {
+                assertThat(l.getReason()).isEqualTo(DeadLetterReason.INVALID_IDENTIFIER);
+                assertThat(l.getMessage()).contains("not its slideId 's9'");
+            });
+            SlideResult slide = TopologyHarness.latestByKey(h.runningSlides.readKeyValuesToList()).get("s9");
+            assertThat(slide.getLabelledCells()).isZero();
+        }
+    }
+
+    @Test
     void undecodableRecordsGoToTheDeadLetterTopicAndTheStreamGoesOn() {
         try (TopologyHarness h = harness()) {
             byte[] json = "{\"slideId\":\"s4\"}".getBytes();
