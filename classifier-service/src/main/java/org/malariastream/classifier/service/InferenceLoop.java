@@ -133,11 +133,12 @@ final class InferenceLoop implements Runnable {
     /** One turn: gather the next batch, start preparing it, classify the previous one, commit when due. */
     private void step() {
         List<ConsumerRecord<byte[], byte[]>> batch = gather();
-        Future<PreparedBatch> next = batch.isEmpty() ? null : decoder.submit(() -> preparer.prepare(batch));
-        if (pending != null) {
-            emit(await(pending));
+        Future<PreparedBatch> previous = pending;
+        // Tracked before the previous batch is emitted: if that throws, recovery must still wait for this one.
+        pending = batch.isEmpty() ? null : decoder.submit(() -> preparer.prepare(batch));
+        if (previous != null) {
+            emit(await(previous));
         }
-        pending = next;
         if (inTransaction && (pending == null
                 || System.nanoTime() - transactionStartNanos >= settings.commitInterval().toNanos())) {
             commit();
