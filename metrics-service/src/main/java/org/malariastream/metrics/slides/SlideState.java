@@ -38,7 +38,7 @@ public final class SlideState {
     /** False for a slide whose state was written before the scores were kept: its estimate would miss cells. */
     private boolean scoresKept = true;
     private Long firstCapturedAt;
-    /** Wall-clock time of the last change, for the idle timeout. */
+    /** Wall-clock time of the last prediction: the idle timeout counts from it, and views show it as updatedAt. */
     private long lastActivityAt;
     private SlideStatus status = SlideStatus.IN_PROGRESS;
     private CompletionReason completionReason;

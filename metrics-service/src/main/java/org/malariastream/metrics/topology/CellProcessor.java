@@ -136,7 +136,9 @@ final class CellProcessor implements Processor<String, CellInput, String, Emissi
             slide.describe(p.prediction());
         }
         long now = context.currentSystemTimeMs();
-        slide.touch(now);
+        if (input instanceof PredictionInput) {
+            slide.touch(now); // labels do not restart the idle clock, here nor after a restart (rebuildFromStores)
+        }
         boolean wasComplete = slide.isComplete();
         if (!wasComplete && slide.expectedCountReached()) {
             slide.complete(CompletionReason.EXPECTED_COUNT_REACHED);
@@ -153,11 +155,9 @@ final class CellProcessor implements Processor<String, CellInput, String, Emissi
             } else {
                 completed(slide, now);
             }
-        } else if (input instanceof PredictionInput) {
-            openSlides.put(slideId, now);
         } else if (slide.classified() > 0) {
-            // A label does not restart the idle clock: labels trickling in must not hold a slide open for ever.
-            openSlides.putIfAbsent(slideId, now);
+            // From the last prediction: labels trickling in must not hold a slide open for ever.
+            openSlides.put(slideId, slide.lastActivityAt());
         }
     }
 
