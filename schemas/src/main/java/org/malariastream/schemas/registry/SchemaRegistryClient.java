@@ -149,7 +149,11 @@ public final class SchemaRegistryClient {
                         + ". The request can be retried.", res.statusCode());
                 continue;
             }
-            return answer(res, base, method, path);
+            try {
+                return answer(res, base, method, path);
+            } catch (SchemaRegistryUnavailableException e) {
+                unavailable = e; // this one cannot be asked (credentials, rate limit, not the API): try the next
+            }
         }
         throw unavailable;
     }

@@ -116,12 +116,14 @@ class SchemaRegistryErrorsTest {
     @Test
     void aUrlThatIsNotTheConfluentApiIsRetryableNotTheRecordsFault() {
         String root = stack.schemaRegistryUrl().replace("/apis/ccompat/v7", ""); // Apicurio itself, another API
-        byte[] bytes = serializer(stack.schemaRegistryUrl(), Map.of())
-                .serialize("errors.url", SampleRecords.realCellImage());
+        CellImage image = SampleRecords.realCellImage();
+        byte[] bytes = serializer(stack.schemaRegistryUrl(), Map.of()).serialize("errors.url", image);
         assertThatThrownBy(() -> deserializer(root).deserialize("errors.url", bytes))
                 .isInstanceOfSatisfying(SchemaRegistryUnavailableException.class,
                         e -> assertThat(e.httpStatus()).isEqualTo(404))
                 .hasMessageContaining(root);
+        assertThat(deserializer(root + "," + stack.schemaRegistryUrl()).deserialize("errors.url", bytes))
+                .as("the next URL is tried, as for a registry that is down").isEqualTo(image);
     }
 
     /** No registry here refuses credentials (see below): a JDK HTTP server answers as Confluent's does. */
@@ -189,7 +191,10 @@ class SchemaRegistryErrorsTest {
         ConfluentAvroSerializer serializer = serializer(stack.schemaRegistryUrl(),
                 Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, false));
         assertThatThrownBy(() -> serializer.serialize("errors.not-registered", SampleRecords.realCellImage()))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(404))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(404);
+                    assertThat(e.isRetryable()).as("the registry's own 404xx: the record's, not the site's").isFalse();
+                })
                 .hasMessageContaining("errors.not-registered-value");
     }
 
