@@ -36,6 +36,22 @@ class DeadLettersTest {
     }
 
     @Test
+    void aKeyOverItsLimitIsReplacedByItsSizeAndLongIdsAreShortened() {
+        byte[] key = new byte[DeadLetters.MAX_ORIGINAL_KEY_BYTES + 1];
+        DeadLetter l = DeadLetters.withOriginalKey(DeadLetters.withOriginalValue(letter(), new byte[] {1}), key)
+                .build();
+        assertThat(l.getOriginalKey()).isNull();
+        assertThat(l.getOriginalValue().array()).containsExactly(1);
+        assertThat(l.getAttributes())
+                .containsOnly(Map.entry(DeadLetters.ORIGINAL_KEY_BYTES, Integer.toString(key.length)));
+        DeadLetter small = DeadLetters.withOriginalKey(letter(), new byte[] {7}).build();
+        assertThat(small.getOriginalKey().array()).containsExactly(7);
+        assertThat(DeadLetters.shortId("s".repeat(300))).hasSize(256);
+        assertThat(DeadLetters.shortId("slide-1")).isEqualTo("slide-1");
+        assertThat(DeadLetters.shortId(null)).isNull();
+    }
+
+    @Test
     void noOriginalIsNoOriginal() {
         DeadLetter l = DeadLetters.withOriginalValue(letter(), null).build();
         assertThat(l.getOriginalValue()).isNull();

@@ -1,6 +1,5 @@
 package org.malariastream.classifier.service;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -44,7 +43,7 @@ final class OutputRecords {
 
     DeadLetter deadLetter(PreparedBatch.Rejected r, Instant now) {
         ConsumerRecord<byte[], byte[]> record = r.record();
-        return DeadLetters.withOriginalValue(DeadLetter.newBuilder()
+        return DeadLetters.withOriginalKey(DeadLetters.withOriginalValue(DeadLetter.newBuilder()
                 .setService(SERVICE)
                 .setStage(r.stage())
                 .setReason(r.reason())
@@ -52,13 +51,12 @@ final class OutputRecords {
                 .setSourceTopic(record.topic())
                 .setSourcePartition(record.partition())
                 .setSourceOffset(record.offset())
-                .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
                 .setEventId(r.image() == null ? null : r.image().getEventId())
                 .setSlideId(r.image() == null ? keyText(record) : r.image().getSlideId())
                 .setCellId(r.image() == null ? null : r.image().getCellId())
                 .setOccurredAt(now)
                 .setAttributes(Map.of("instance", instanceId, "model", model.name() + ":" + model.version())),
-                        record.value())
+                        record.value()), record.key())
                 .build();
     }
 
@@ -68,6 +66,6 @@ final class OutputRecords {
     }
 
     private static String keyText(ConsumerRecord<byte[], byte[]> record) {
-        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        return record.key() == null ? null : DeadLetters.shortId(new String(record.key(), StandardCharsets.UTF_8));
     }
 }

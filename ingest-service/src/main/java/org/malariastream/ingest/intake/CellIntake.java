@@ -169,18 +169,14 @@ public final class CellIntake implements AutoCloseable {
                 .setStage(DeadLetterStage.INGEST)
                 .setReason(reason)
                 .setMessage(message)
-                .setSlideId(truncate(s.slideId()))
-                .setCellId(truncate(s.cellId()))
+                .setSlideId(DeadLetters.shortId(s.slideId()))
+                .setCellId(DeadLetters.shortId(s.cellId()))
                 .setOccurredAt(Instant.now())
                 .setAttributes(attributes), s.image())
                 .build();
         counter("ingest.cells.rejected", "channel", s.channel().name(), "reason", reason.name()).increment();
         return send(Topics.INGEST_DLQ.name(), slideIdValid ? s.slideId() : null, letter)
                 .thenApply(meta -> new IntakeResult.Rejected(reason, message, true));
-    }
-
-    private static String truncate(String s) {
-        return s == null || s.length() <= 256 ? s : s.substring(0, 256);
     }
 
     private CompletableFuture<RecordMetadata> send(String topic, String key, Object value) {

@@ -2,7 +2,6 @@ package org.malariastream.metrics.topology;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -60,7 +59,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, CellInp
             labels.increment();
         } else {
             Rejected r = (Rejected) input;
-            key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            key = r.deadLetter().getSlideId(); // the slide where known, else the original key, shortened
             meters.counter("malaria.metrics.dead.letters", "reason", r.deadLetter().getReason().name(),
                     "topic", meta.topic()).increment();
         }

@@ -1,6 +1,5 @@
 package org.malariastream.metrics.topology;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,8 +132,9 @@ public final class InputDecoder {
         // A slide's predictions and labels meet only on one partition, the one their key (the slide) hashes to.
         String keyText = key == null ? null : new String(key, StandardCharsets.UTF_8);
         if (!slideId.equals(keyText)) {
-            return "has the Kafka key " + (keyText == null ? "null" : "'" + keyText + "'") + ", not its slideId '"
-                    + slideId + "': a slide's records must be keyed by the slide to meet on one partition";
+            return "has the Kafka key " + (keyText == null ? "null" : "'" + DeadLetters.shortId(keyText) + "'")
+                    + ", not its slideId '" + DeadLetters.shortId(slideId)
+                    + "': a slide's records must be keyed by the slide to meet on one partition";
         }
         return null;
     }
@@ -142,7 +142,7 @@ public final class InputDecoder {
     private static CellInput reject(Origin origin, byte[] key, byte[] value, DeadLetterStage stage,
             DeadLetterReason reason, String message, String slideId, String cellId) {
         String keyText = key == null ? null : new String(key, StandardCharsets.UTF_8);
-        DeadLetter letter = DeadLetters.withOriginalValue(DeadLetter.newBuilder()
+        DeadLetter letter = DeadLetters.withOriginalKey(DeadLetters.withOriginalValue(DeadLetter.newBuilder()
                 .setService(SERVICE)
                 .setStage(stage)
                 .setReason(reason)
@@ -150,11 +150,10 @@ public final class InputDecoder {
                 .setSourceTopic(origin.topic())
                 .setSourcePartition(origin.partition())
                 .setSourceOffset(origin.offset())
-                .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
-                .setSlideId(slideId != null ? slideId : keyText)
+                .setSlideId(DeadLetters.shortId(slideId != null ? slideId : keyText))
                 .setCellId(cellId)
                 .setOccurredAt(Instant.ofEpochMilli(origin.nowMs()))
-                .setAttributes(Map.of()), value)
+                .setAttributes(Map.of()), value), key)
                 .build();
         return new CellInput.Rejected(letter);
     }
