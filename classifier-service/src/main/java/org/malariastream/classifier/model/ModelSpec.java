@@ -4,10 +4,13 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.malariastream.classifier.model.preprocess.ImagePreprocessor;
 
 /**
@@ -74,7 +77,26 @@ public record ModelSpec(
         return new ImagePreprocessor(inputSize, mean, std, colourReference, keepAspect);
     }
 
+    /**
+     * Reads a model folder's {@code model.json}. A field it lacks would read as 0 or null (a threshold of 0 calls
+     * every cell parasitized, silently), so the fields without a default must be there, and sane.
+     */
     public static ModelSpec read(Path modelJson) throws IOException {
-        return JSON.readValue(modelJson.toFile(), ModelSpec.class);
+        JsonNode json = JSON.readTree(modelJson.toFile());
+        List<String> missing = Stream.of("name", "version", "backbone", "head", "input_size", "mean", "std",
+                "threshold").filter(key -> !json.hasNonNull(key)).toList();
+        if (!missing.isEmpty()) {
+            throw new IOException(modelJson + " lacks " + String.join(", ", missing)
+                    + ": a model's model.json must give them (the model card says what they mean)");
+        }
+        ModelSpec spec = JSON.treeToValue(json, ModelSpec.class);
+        if (spec.mean().length != 3 || spec.std().length != 3) {
+            throw new IOException(modelJson + ": mean and std must give 3 values each (R, G, B)");
+        }
+        if (!(spec.threshold() > 0 && spec.threshold() < 1) || spec.inputSize() <= 0) {
+            throw new IOException(modelJson + ": threshold must lie between 0 and 1 and input_size be positive, not "
+                    + spec.threshold() + " and " + spec.inputSize());
+        }
+        return spec;
     }
 }
