@@ -19,6 +19,11 @@ class NihLayoutTest {
         assertThat(NihCellName.parse("C1_thinF_IMG_20150604_104722_cell_9.png"))
                 .contains(new NihCellName("C1", "IMG_20150604_104722", 9));
         assertThat(NihCellName.parse("C1_thinF_IMG_20150604_104722_cell_9.png").get().cellId()).isEqualTo("cell_9");
+        assertThat(NihCellName.parse("C100P61ThinF_IMG_20150918_144104_cell_162.PNG"))
+                .contains(new NihCellName("C100", "IMG_20150918_144104", 162));
+        assertThat(NihCellName.parse("C1_thinF_IMG_20150604_104722_cell_9.jpg"))
+                .contains(new NihCellName("C1", "IMG_20150604_104722", 9));
+        assertThat(NihCellName.parse("C1_thinF_IMG_20150604_104722_cell_9.jpeg")).isPresent();
         assertThat(NihCellName.parse("Thumbs.db")).isEmpty();
         assertThat(NihCellName.parse("C1_thinF_IMG_20150604_104722_cell_9.txt")).isEmpty();
     }
