@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  */
 public record NihCellName(String patient, String slide, int cell) {
     private static final Pattern NAME = Pattern.compile(
-            "^C(?<c>\\d+)(?:[A-Z]?P(?<p>\\d+))?.*?_IMG_(?<slide>\\d{8}_\\d{6}[a-z]?)_cell_(?<cell>\\d+)\\.(?i:png|jpe?g)$");
+            "^C(?<c>\\d+)(?:[A-Z]?P(?<p>\\d+))?.*?_IMG_(?<slide>\\d{8}_\\d{6}[a-z]?)_cell_(?<cell>\\d+)"
+                    + "\\.(?i:png|jpe?g)$");
 
     /** Empty when the name does not follow the NIH naming. */
     public static Optional<NihCellName> parse(String fileName) {
