@@ -26,11 +26,13 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path logFile;
+    private final Thread stopOnExit;
 
     private ApicurioRegistry(Process process, int port, Path logFile) {
         this.process = process;
         this.port = port;
         this.logFile = logFile;
+        this.stopOnExit = ProcessControl.stopOnExit(process);
     }
 
     /**
@@ -70,8 +72,13 @@ public final class ApicurioRegistry implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
             ApicurioRegistry registry = new ApicurioRegistry(process, httpPort, logFile);
-            registry.awaitReady();
-            registry.setDefaultCompatibility("BACKWARD");
+            try {
+                registry.awaitReady();
+                registry.setDefaultCompatibility("BACKWARD");
+            } catch (RuntimeException e) {
+                registry.close(); // not left running with no one to stop it
+                throw e;
+            }
             log.info("Apicurio Registry {} ready at {} (pid {})", dist.version(), registry.url(), process.pid());
             return registry;
         } catch (IOException e) {
@@ -166,5 +173,11 @@ public final class ApicurioRegistry implements AutoCloseable {
     @Override
     public void close() {
         ProcessControl.stop(process.toHandle(), Duration.ofSeconds(20));
+        ProcessControl.release(stopOnExit);
+    }
+
+    /** Lets the registry outlive this JVM (a stack started by {@code ./malaria stack up}, its pid recorded). */
+    void detach() {
+        ProcessControl.release(stopOnExit);
     }
 }

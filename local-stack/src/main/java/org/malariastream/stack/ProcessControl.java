@@ -29,6 +29,25 @@ final class ProcessControl {
         return out;
     }
 
+    /**
+     * Stops the process when this JVM exits, on a signal too, until {@link #release} hands it over: a detached
+     * child gets no Ctrl-C, so one still starting when its JVM is stopped would otherwise run on, untracked.
+     */
+    static Thread stopOnExit(Process process) {
+        Thread hook = new Thread(() -> stop(process.toHandle(), Duration.ofSeconds(5)), "stop-" + process.pid());
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /** The process may outlive this JVM from now on (it is running, and its pid is recorded). */
+    static void release(Thread stopOnExit) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway, which is what a JVM that is going away should do
+        }
+    }
+
     /** Returns true when the process ended within the grace period, false when it had to be killed. */
     static boolean stop(ProcessHandle process, Duration grace) {
         if (!process.isAlive()) {

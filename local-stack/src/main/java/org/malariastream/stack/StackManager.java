@@ -128,11 +128,13 @@ public final class StackManager {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the Kafka broker", e);
         }
+        Thread stopOnExit = ProcessControl.stopOnExit(process);
         awaitBroker(process, "127.0.0.1:" + port, log);
         state.setProperty("broker.pid", Long.toString(process.pid()));
         state.setProperty("broker.port", Integer.toString(port));
         state.setProperty("broker.controllerPort", Integer.toString(controllerPort));
         writeState(state);
+        ProcessControl.release(stopOnExit); // running and recorded: `stack down` can stop it now
     }
 
     private void startRegistry(Properties state) {
@@ -141,6 +143,7 @@ public final class StackManager {
         state.setProperty("registry.pid", Long.toString(registry.pid()));
         state.setProperty("registry.port", Integer.toString(registry.port()));
         writeState(state);
+        registry.detach();
     }
 
     private static void awaitBroker(Process process, String bootstrap, Path log) {
