@@ -55,7 +55,7 @@ final class EndToEndBenchmark implements Callable<Integer> {
         Path home = Files.createTempDirectory("malaria-bench-e2e-");
         StackManager stack = new StackManager(home.resolve("stack"));
         try {
-            StackManager.Status status = stack.up();
+            StackManager.Status status = stack.upForThisJvm();
             KafkaConnection connection = new KafkaConnection(status.broker().address(), status.registry().address(), Map.of());
             TopicInitializer.ensureTopics(connection.admin(), Optional.of(3));
             try (RunningSystem system = RunningSystem.start(connection, new RunningSystem.Settings(home.resolve("state"), null,

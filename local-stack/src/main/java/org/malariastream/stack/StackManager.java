@@ -82,6 +82,19 @@ public final class StackManager {
         return status(state);
     }
 
+    /**
+     * {@link #up} for a throw-away stack (a bench's): it is also stopped when this JVM exits, on Ctrl-C or SIGTERM
+     * too, where the caller's own {@code finally} would not run.
+     */
+    public Status upForThisJvm() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (Files.exists(home.resolve(STATE_FILE))) { // not once the caller has stopped it and removed it
+                down();
+            }
+        }, "stack-down"));
+        return up();
+    }
+
     /** Stops both processes (SIGTERM, then SIGKILL after a grace period) and leaves the data in place. */
     public Status down() {
         Properties state = readState();

@@ -96,7 +96,7 @@ public final class ClassifierBenchmark implements Callable<Integer> {
         Path home = Files.createTempDirectory("malaria-bench-classify-");
         StackManager stack = new StackManager(home);
         try {
-            StackManager.Status status = stack.up();
+            StackManager.Status status = stack.upForThisJvm();
             KafkaConnection connection = new KafkaConnection(status.broker().address(), status.registry().address(), Map.of());
             TopicInitializer.ensureTopics(connection.admin(), Optional.of(partitions));
             try (KafkaProducer<String, Object> producer = new KafkaProducer<>(connection.producer("bench"));
