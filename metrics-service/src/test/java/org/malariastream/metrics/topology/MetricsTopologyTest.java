@@ -271,11 +271,14 @@ class MetricsTopologyTest {
         }
     }
 
+    private TopologyHarness harnessIdleAfter2Minutes() {
+        return new TopologyHarness(registryUrl, new MetricsSettings(Duration.ofMinutes(5), Duration.ofHours(1),
+                Duration.ofMinutes(2), Duration.ofSeconds(1), 3.0, 50, 1.25));
+    }
+
     @Test
     void slideCompletesAfterTheIdleTimeout() {
-        MetricsSettings settings = new MetricsSettings(Duration.ofMinutes(5), Duration.ofHours(1),
-                Duration.ofMinutes(2), Duration.ofSeconds(1), 3.0, 50, 1.25);
-        try (TopologyHarness h = new TopologyHarness(registryUrl, settings)) {
+        try (TopologyHarness h = harnessIdleAfter2Minutes()) {
             h.predict(prediction("s3", "a", 0.9));
             h.predict(prediction("s3", "b", 0.1));
             h.advance(Duration.ofSeconds(90));
@@ -302,9 +305,7 @@ class MetricsTopologyTest {
 
     @Test
     void labelsDoNotHoldASlideOpenOnlyNewPredictionsDo() {
-        MetricsSettings settings = new MetricsSettings(Duration.ofMinutes(5), Duration.ofHours(1),
-                Duration.ofMinutes(2), Duration.ofSeconds(1), 3.0, 50, 1.25);
-        try (TopologyHarness h = new TopologyHarness(registryUrl, settings)) {
+        try (TopologyHarness h = harnessIdleAfter2Minutes()) {
             h.predict(prediction("s7", "a", 0.9));
             h.predict(prediction("s7", "b", 0.1));
             h.advance(Duration.ofSeconds(60));
