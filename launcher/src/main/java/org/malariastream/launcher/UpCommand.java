@@ -77,7 +77,8 @@ final class UpCommand implements Callable<Integer> {
             if (kafka.namesACluster()) {
                 connection = kafka.resolve();
             } else {
-                startedStack = !stack.status().running();
+                // Started here only when nothing of it runs: one the user started, slow or half up, stays theirs.
+                startedStack = stack.status().noneAlive();
                 if (startedStack) {
                     out.println("Starting the embedded Kafka broker and schema registry ...");
                     out.flush();

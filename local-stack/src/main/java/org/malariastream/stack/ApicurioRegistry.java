@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class ApicurioRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApicurioRegistry.class);
     public static final String CONFLUENT_API_PATH = "/apis/ccompat/v7";
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
     private final Process process;
     private final int port;

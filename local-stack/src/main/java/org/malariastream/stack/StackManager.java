@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -53,6 +54,11 @@ public final class StackManager {
         public boolean stopped() {
             return !broker.running() && !registry.running();
         }
+
+        /** Neither recorded process is alive, answering or not. */
+        public boolean noneAlive() {
+            return broker.pid() < 0 && registry.pid() < 0;
+        }
     }
 
     public Path home() {
@@ -71,10 +77,16 @@ public final class StackManager {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create " + logDir(), e);
         }
-        if (!before.broker().running()) {
+        // A recorded process that is alive but does not answer yet (still starting, or slow on a loaded machine)
+        // is waited for: a second one on the same data would fail on its locks, or take the first one's place.
+        if (before.broker().pid() > 0 && !before.broker().running()) {
+            awaitAnswer(state, Status::broker, BROKER_STARTUP);
+        } else if (!before.broker().running()) {
             startBroker(state);
         }
-        if (!before.registry().running()) {
+        if (before.registry().pid() > 0 && !before.registry().running()) {
+            awaitAnswer(state, Status::registry, ApicurioRegistry.STARTUP_TIMEOUT);
+        } else if (!before.registry().running()) {
             startRegistry(state);
         }
         state.setProperty("startedAt", Instant.now().toString());
@@ -183,6 +195,28 @@ public final class StackManager {
         ProcessControl.stop(process.toHandle(), STOP_GRACE);
         throw new IllegalStateException("The Kafka broker did not answer on " + bootstrap + " within "
                 + BROKER_STARTUP.toSeconds() + " s; see " + log);
+    }
+
+    private void awaitAnswer(Properties state, Function<Status, Component> part, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Component c = part.apply(status(state));
+        while (!c.running()) {
+            if (c.pid() < 0) {
+                throw new IllegalStateException(c.name() + " exited before it answered; see " + c.log());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(c.name() + " (pid " + c.pid() + ") runs but has not answered at "
+                        + c.address() + " for " + timeout.toSeconds() + " s; see " + c.log()
+                        + ", or stop it with ./malaria stack down");
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for " + c.name(), e);
+            }
+            c = part.apply(status(state));
+        }
     }
 
     private void stop(Properties state, String name, String marker) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +54,34 @@ class StackManagerTest {
         assertThat(LocalStackTest.consumeAll(again.broker().address(), "kept")).containsExactly(Map.entry("slide-9", "cell"));
         assertThat(LocalStackTest.get(again.registry().address() + "/schemas/ids/" + id)).contains("\\\"name\\\":\\\"S\\\"");
         assertThat(stack.down().stopped()).isTrue();
+    }
+
+    @Test
+    void aRegistrySlowToAnswerIsWaitedForRatherThanStartedAgain(@TempDir Path home) throws Exception {
+        StackManager stack = new StackManager(home);
+        long registry = -1;
+        try {
+            registry = stack.up().registry().pid();
+            signal("STOP", registry); // alive but silent, as a registry on a loaded machine can be for a while
+            assertThat(stack.status().registry().running()).isFalse();
+            CompletableFuture<StackManager.Status> again = CompletableFuture.supplyAsync(stack::up);
+            Thread.sleep(4000);
+            signal("CONT", registry);
+            StackManager.Status after = again.get(120, TimeUnit.SECONDS);
+            assertThat(after.running()).isTrue();
+            assertThat(after.registry().pid()).as("the same registry, not a second one on its data")
+                    .isEqualTo(registry);
+        } finally {
+            if (registry > 0) {
+                signal("CONT", registry);
+                ProcessHandle.of(registry).ifPresent(p -> ProcessControl.stop(p, Duration.ofSeconds(20)));
+            }
+            stack.down();
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor();
     }
 
     @Test
