@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.malariastream.avro.CellClass;
 import org.malariastream.avro.DeadLetterReason;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class IngestHttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestHttpServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> ACCEPTED_TYPES = Set.of("image/png", "image/jpeg", "application/octet-stream");
     static final String SCANNER_HEADER = "X-Scanner-Id";
     static final String PATIENT_HEADER = "X-Patient-Ref";
     static final String EXPECTED_HEADER = "X-Expected-Cell-Count";
@@ -106,12 +108,14 @@ public final class IngestHttpServer implements AutoCloseable {
     }
 
     private void postCell(Context ctx) {
-        // The event's format comes from the bytes themselves; the declared type only has to be an image one.
+        // The event's format comes from the bytes themselves; the declared type only has to be an image one, or
+        // the generic binary type many scanner clients send.
         String contentType = Optional.ofNullable(ctx.contentType()).orElse("").split(";")[0].trim().toLowerCase();
-        if (!contentType.equals("image/png") && !contentType.equals("image/jpeg")) {
+        if (!ACCEPTED_TYPES.contains(contentType)) {
             intake.countRefused(IngestChannel.HTTP.name(), DeadLetterReason.NOT_AN_IMAGE);
             new Problem("UNSUPPORTED_MEDIA_TYPE", "Unsupported media type", 415, "send the cell image as the body with"
-                    + " Content-Type image/png or image/jpeg (got '" + contentType + "')").send(ctx);
+                    + " Content-Type image/png, image/jpeg or application/octet-stream (got '" + contentType + "')")
+                    .send(ctx);
             return;
         }
         long length = ctx.req().getContentLengthLong();

@@ -133,6 +133,11 @@ class IngestHttpServerTest {
     @Test
     void jpegIsAcceptedToo() throws Exception {
         assertThat(post(open, "/v1/slides/" + slide + "/cells/cell_jpeg", "image/jpeg", TestImages.realJpeg()).statusCode()).isEqualTo(202);
+        assertThat(post(open, "/v1/slides/" + slide + "/cells/cell_binary", "application/octet-stream",
+                TestImages.realPng()).statusCode()).as("the generic binary type: the bytes say what they are")
+                .isEqualTo(202);
+        problem(post(open, "/v1/slides/" + slide + "/cells/cell_text", "application/octet-stream",
+                "not an image".getBytes(StandardCharsets.UTF_8)), 422, "NOT_AN_IMAGE");
     }
 
     @Test
