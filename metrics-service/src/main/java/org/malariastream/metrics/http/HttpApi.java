@@ -177,6 +177,12 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void push() {
+        if (clients.isEmpty()) {
+            // Nobody watches: a snapshot scans every slide of every instance, so none is made, and a page that
+            // connects gets the next one rather than a stale one.
+            lastSnapshot = null;
+            return;
+        }
         try {
             String json = QueryService.JSON.writeValueAsString(snapshot());
             boolean changed = !json.equals(lastSnapshot);
