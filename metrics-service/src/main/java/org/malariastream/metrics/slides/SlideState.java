@@ -215,6 +215,8 @@ public final class SlideState {
         out.put((byte) status.ordinal());
         out.put((byte) (completionReason == null ? -1 : completionReason.ordinal()));
         // One byte of flags: bit 0 scores kept, bit 1 final owed (format 2 wrote 0 or 1, so it reads the same).
+        // Code before the second bit reads 3 as "scores not kept": rolled back, a slide whose corrected final was
+        // owed at that moment loses its slide-aware estimate (the counts are unaffected).
         out.put((byte) ((scoresKept ? 1 : 0) | (finalOwed ? 2 : 0)));
         scores.writeTo(out);
         joinedScores.writeTo(out);
