@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.malariastream.avro.CellClass;
 import org.malariastream.avro.DeadLetterReason;
@@ -172,8 +173,8 @@ public final class IngestHttpServer implements AutoCloseable {
         try {
             json = JSON.readTree(body.get());
         } catch (IOException e) {
-            new Problem("MALFORMED_RECORD", "Malformed label", 400, "the body must be JSON such as"
-                    + " {\"label\":\"PARASITIZED\",\"source\":\"microscopist:jdoe\"}").send(ctx);
+            rejectLabel(ctx, 400, DeadLetterReason.MALFORMED_RECORD, "the body must be JSON such as"
+                    + " {\"label\":\"PARASITIZED\",\"source\":\"microscopist:jdoe\"}", body.get());
             return;
         }
         CellClass label;
@@ -182,19 +183,24 @@ public final class IngestHttpServer implements AutoCloseable {
             label = CellClass.valueOf(json.path("label").asText("").trim().toUpperCase());
             labelledAt = json.hasNonNull("labelledAt") ? Instant.parse(json.get("labelledAt").asText()) : null;
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            new Problem("MALFORMED_RECORD", "Malformed label", 422, "label must be PARASITIZED or UNINFECTED and"
-                    + " labelledAt, when given, an ISO-8601 instant").send(ctx);
+            label = CellClass.UNKNOWN;
+            labelledAt = null;
+        }
+        if (label == CellClass.UNKNOWN) {
+            rejectLabel(ctx, 422, DeadLetterReason.MALFORMED_RECORD, "label must be PARASITIZED or UNINFECTED and"
+                    + " labelledAt, when given, an ISO-8601 instant", body.get());
             return;
         }
         LabelSubmission submission = new LabelSubmission(ctx.pathParam("slideId"), ctx.pathParam("cellId"), label,
                 json.path("source").asText("microscopist"), labelledAt,
                 json.hasNonNull("comment") ? json.get("comment").asText() : null);
         ctx.future(() -> intake.submitLabel(submission).handle((meta, error) -> {
-            if (error instanceof IllegalArgumentException
-                    || error != null && error.getCause() instanceof IllegalArgumentException) {
-                Throwable cause = error instanceof IllegalArgumentException ? error : error.getCause();
-                new Problem("INVALID_IDENTIFIER", "Invalid label", 422, cause.getMessage()).send(ctx);
-            } else if (error != null) {
+            Throwable cause = error != null && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof IllegalArgumentException) {
+                return rejectedLabelAnswer(ctx, 422, DeadLetterReason.INVALID_IDENTIFIER, cause.getMessage(),
+                        body.get());
+            }
+            if (error != null) {
                 unavailable(ctx, error);
             } else {
                 Map<String, Object> answer = new LinkedHashMap<>();
@@ -203,8 +209,27 @@ public final class IngestHttpServer implements AutoCloseable {
                 answer.put("offset", meta.offset());
                 ctx.status(202).json(answer);
             }
-            return null;
-        }));
+            return CompletableFuture.<Void>completedFuture(null);
+        }).thenCompose(answered -> answered));
+    }
+
+    private void rejectLabel(Context ctx, int status, DeadLetterReason reason, String message, byte[] body) {
+        ctx.future(() -> rejectedLabelAnswer(ctx, status, reason, message, body));
+    }
+
+    /** A refused label is kept (dead letter) before it is answered; if it cannot be kept, the sender must retry. */
+    private CompletableFuture<Void> rejectedLabelAnswer(Context ctx, int status, DeadLetterReason reason,
+            String message, byte[] body) {
+        return intake.rejectLabel(IngestChannel.HTTP, ctx.pathParam("slideId"), ctx.pathParam("cellId"), reason,
+                message, body).handle((meta, error) -> {
+                    if (error != null) {
+                        unavailable(ctx, error);
+                    } else {
+                        new Problem(reason.name(), "Label rejected", status, message + " (kept on "
+                                + Topics.INGEST_DLQ.name() + ")").send(ctx);
+                    }
+                    return null;
+                });
     }
 
     /**

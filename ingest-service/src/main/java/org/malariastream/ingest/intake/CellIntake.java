@@ -22,6 +22,7 @@ import org.malariastream.avro.CellLabel;
 import org.malariastream.avro.DeadLetter;
 import org.malariastream.avro.DeadLetterReason;
 import org.malariastream.avro.DeadLetterStage;
+import org.malariastream.avro.IngestChannel;
 import org.malariastream.common.image.ImageCheck;
 import org.malariastream.common.image.ImageInspector;
 import org.malariastream.schemas.DeadLetters;
@@ -157,26 +158,44 @@ public final class CellIntake implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps a label that could not be taken (not JSON, no class, bad ids) on {@code cells.ingest.dlq}, with its
+     * reason and the body as sent, and counts it. Completes when Kafka has the dead letter.
+     */
+    public CompletableFuture<RecordMetadata> rejectLabel(IngestChannel channel, String slideId, String cellId,
+            DeadLetterReason reason, String message, byte[] body) {
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("channel", channel.name());
+        attributes.put("record", "label");
+        counter("ingest.labels.rejected", "channel", channel.name(), "reason", reason.name()).increment();
+        return sendDeadLetter(reason, message, slideId, cellId, attributes, body);
+    }
+
     private CompletableFuture<IntakeResult> reject(CellSubmission s, DeadLetterReason reason, String message) {
         Map<String, String> attributes = new HashMap<>(s.attributes());
         attributes.put("channel", s.channel().name());
         if (s.scannerId() != null) {
             attributes.put("scannerId", s.scannerId());
         }
-        boolean slideIdValid = Identifiers.problem("slide id", s.slideId()).isEmpty();
+        counter("ingest.cells.rejected", "channel", s.channel().name(), "reason", reason.name()).increment();
+        return sendDeadLetter(reason, message, s.slideId(), s.cellId(), attributes, s.image())
+                .thenApply(meta -> new IntakeResult.Rejected(reason, message, true));
+    }
+
+    private CompletableFuture<RecordMetadata> sendDeadLetter(DeadLetterReason reason, String message, String slideId,
+            String cellId, Map<String, String> attributes, byte[] original) {
         DeadLetter letter = DeadLetters.withOriginalValue(DeadLetter.newBuilder()
                 .setService(SERVICE)
                 .setStage(DeadLetterStage.INGEST)
                 .setReason(reason)
                 .setMessage(message)
-                .setSlideId(DeadLetters.shortId(s.slideId()))
-                .setCellId(DeadLetters.shortId(s.cellId()))
+                .setSlideId(DeadLetters.shortId(slideId))
+                .setCellId(DeadLetters.shortId(cellId))
                 .setOccurredAt(Instant.now())
-                .setAttributes(attributes), s.image())
+                .setAttributes(attributes), original)
                 .build();
-        counter("ingest.cells.rejected", "channel", s.channel().name(), "reason", reason.name()).increment();
-        return send(Topics.INGEST_DLQ.name(), slideIdValid ? s.slideId() : null, letter)
-                .thenApply(meta -> new IntakeResult.Rejected(reason, message, true));
+        boolean slideIdValid = Identifiers.problem("slide id", slideId).isEmpty();
+        return send(Topics.INGEST_DLQ.name(), slideIdValid ? slideId : null, letter);
     }
 
     private CompletableFuture<RecordMetadata> send(String topic, String key, Object value) {

@@ -252,6 +252,25 @@ class IngestHttpServerTest {
 
         problem(post(open, "/v1/slides/" + slide + "/cells/cell_162/label", "application/json", "{\"label\":\"maybe\"}".getBytes(StandardCharsets.UTF_8)), 422, "MALFORMED_RECORD");
         problem(post(open, "/v1/slides/" + slide + "/cells/cell_162/label", "application/json", "not json".getBytes(StandardCharsets.UTF_8)), 400, "MALFORMED_RECORD");
+        problem(post(open, "/v1/slides/" + slide + "/cells/cell_162/label", "application/json",
+                "{\"label\":\"UNKNOWN\"}".getBytes(StandardCharsets.UTF_8)), 422, "MALFORMED_RECORD");
+        problem(post(open, "/v1/slides/" + slide + "/cells/.hidden/label", "application/json",
+                "{\"label\":\"UNINFECTED\"}".getBytes(StandardCharsets.UTF_8)), 422, "INVALID_IDENTIFIER");
+
+        // Refused labels are kept too, with their reason and their body as sent.
+        List<ConsumerRecord<String, DeadLetter>> letters = KafkaProbe.read(stack, Topics.INGEST_DLQ.name(),
+                rs -> rs.stream().filter(r -> isLabelOf(r.value(), slide)).count() >= 4, Duration.ofSeconds(30));
+        List<DeadLetter> refused = letters.stream().map(ConsumerRecord::value).filter(l -> isLabelOf(l, slide))
+                .toList();
+        assertThat(refused).extracting(l -> l.getCellId() + ":" + l.getReason() + ":"
+                        + StandardCharsets.UTF_8.decode(l.getOriginalValue()))
+                .containsExactlyInAnyOrder("cell_162:MALFORMED_RECORD:{\"label\":\"maybe\"}",
+                        "cell_162:MALFORMED_RECORD:not json", "cell_162:MALFORMED_RECORD:{\"label\":\"UNKNOWN\"}",
+                        ".hidden:INVALID_IDENTIFIER:{\"label\":\"UNINFECTED\"}");
+    }
+
+    private static boolean isLabelOf(DeadLetter letter, String slide) {
+        return slide.equals(letter.getSlideId()) && "label".equals(letter.getAttributes().get("record"));
     }
 
     @Test
