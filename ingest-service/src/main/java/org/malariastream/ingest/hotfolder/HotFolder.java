@@ -165,10 +165,10 @@ public final class HotFolder {
             byte[] bytes;
             Instant capturedAt;
             try {
-                Optional<ImageCheck.Rejected> tooLarge = intake.checkSize(Files.size(file));
+                Optional<ImageCheck.Rejected> tooLarge =
+                        intake.refuseIfTooLarge(IngestChannel.HOT_FOLDER, Files.size(file));
                 if (tooLarge.isPresent()) {
-                    intake.countRefused(IngestChannel.HOT_FOLDER.name(), DeadLetterReason.PAYLOAD_TOO_LARGE);
-                    reject(file, rejectedPath(file), DeadLetterReason.PAYLOAD_TOO_LARGE, tooLarge.get().message());
+                    reject(file, rejectedPath(file), tooLarge.get().reason(), tooLarge.get().message());
                     rejected++;
                     continue;
                 }

@@ -66,11 +66,8 @@ public final class IngestHttpServer implements AutoCloseable {
     }
 
     public IngestHttpServer start() {
-        app = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            // One byte over the limit is enough to know a body is too large; the handler reports it.
-            config.http.maxRequestSize = settings.maxBodyBytes() + 1L;
-        });
+        // No config.http.maxRequestSize: it guards only Javalin's own body readers, and boundedBody reads instead.
+        app = Javalin.create(config -> config.showJavalinBanner = false);
         app.before("/v1/*", this::authenticate);
         app.post(IngestRoutes.CELL, this::postCell);
         app.post(IngestRoutes.LABEL, this::postLabel);

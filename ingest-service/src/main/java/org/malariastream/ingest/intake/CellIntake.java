@@ -127,12 +127,13 @@ public final class CellIntake implements AutoCloseable {
     }
 
     /**
-     * The size check a door can make before reading a file, so that one over the limit is refused unread; the
-     * door keeps the file (the hot folder's rejected/ folder, the replayed dataset) and counts it with
-     * {@link #countRefused}.
+     * The size check a door makes before reading a file, so that one over the limit is refused unread. A refusal
+     * is counted here; the door keeps the file (the hot folder's rejected/ folder, the replayed dataset).
      */
-    public Optional<ImageCheck.Rejected> checkSize(long bytes) {
-        return inspector.checkSize(bytes);
+    public Optional<ImageCheck.Rejected> refuseIfTooLarge(IngestChannel channel, long bytes) {
+        Optional<ImageCheck.Rejected> tooLarge = inspector.checkSize(bytes);
+        tooLarge.ifPresent(r -> countRefused(channel.name(), r.reason()));
+        return tooLarge;
     }
 
     /**

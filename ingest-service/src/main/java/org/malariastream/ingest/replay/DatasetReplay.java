@@ -92,13 +92,11 @@ public final class DatasetReplay {
         for (int i = 0; i < cells.size() && failure.get() == null; i++) {
             pace(start, i);
             NihLayout.CellFile cell = cells.get(i);
-            Optional<ImageCheck.Rejected> tooLarge = intake.checkSize(size(cell.path()));
+            Optional<ImageCheck.Rejected> tooLarge = intake.refuseIfTooLarge(IngestChannel.REPLAY, size(cell.path()));
             if (tooLarge.isPresent()) {
                 // Refused unread, as the hot folder does; the file stays where it is, in the dataset.
-                intake.countRefused(IngestChannel.REPLAY.name(), DeadLetterReason.PAYLOAD_TOO_LARGE);
-                rejected.get(DeadLetterReason.PAYLOAD_TOO_LARGE).incrementAndGet();
-                log.warn("Rejected {}: {} ({})", cell.path(), DeadLetterReason.PAYLOAD_TOO_LARGE,
-                        tooLarge.get().message());
+                rejected.get(tooLarge.get().reason()).incrementAndGet();
+                log.warn("Rejected {}: {} ({})", cell.path(), tooLarge.get().reason(), tooLarge.get().message());
                 progress.advanced(done.incrementAndGet(), total(rejected));
                 continue;
             }
